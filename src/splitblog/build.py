@@ -1,0 +1,288 @@
+"""The build: every stage in order — the one entry point `build`, `check`, `serve` and
+`deploy` call.
+
+    config → content → routing → markdown → bodies (links) → pages → audit → writer
+
+Nothing is written until every site has rendered and passed the audit; then each site
+is swapped in whole. A rebuild with nothing changed stops after one walk of the inputs,
+so the heavy modules (Markdown, Jinja, YAML, the audit) are imported only past that point.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .cache import Cache
+from .discover import discover, tree_stamps
+from .errors import ContentError, OutputError, Problem
+from .model import BuildOptions, Config, Source
+from .themes import theme_files
+
+if TYPE_CHECKING:
+    from .routing import Routing
+    from .sitebuild import SiteReport
+
+CACHE_DIR = ".splitblog"
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    sites: tuple[SiteReport, ...]
+    up_to_date: bool  # nothing had changed: nothing was done
+    seconds: float
+    routing: Routing | None = field(default=None, repr=False)
+
+
+def cache_dir(config: Config) -> Path:
+    return config.root / CACHE_DIR
+
+
+def build(
+    config: Config,
+    options: BuildOptions | None = None,
+    *,
+    write: bool = True,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the selected sites; raise a SplitblogError naming every problem found.
+
+    `write=False` is `check`: the same work, and nothing written anywhere.
+    """
+    started = time.perf_counter()
+    options = options or BuildOptions()
+    unknown = [s for s in options.sites if s not in config.site_names]
+    if unknown:
+        raise ContentError(
+            Problem(
+                f"no site named {', '.join(map(repr, unknown))}",
+                hint=f"use one of: {', '.join(config.site_names)}",
+            )
+        )
+    selected = tuple(dict.fromkeys(options.sites)) or config.site_names
+    if options.now is None:
+        options = replace(options, now=datetime.now(UTC))
+    progress = progress or _silent
+    db = cache_dir(config) / "cache.sqlite"
+    if not write:
+        cache = Cache(db, "", writable=False)
+        try:
+            sites, routing = _pipeline(config, options, selected, cache, None, progress)
+        finally:
+            cache.close()
+        return BuildResult(sites, False, time.perf_counter() - started, routing)
+    with build_lock(config):
+        cache = Cache(db, "")
+        try:
+            state_key = f"{config.output_dir}|{','.join(selected)}"
+            fingerprint = input_fingerprint(config, options, selected)
+            state = cache.get("state", state_key)
+            if state and _still_current(state, fingerprint, config, selected, options):
+                return BuildResult((), True, time.perf_counter() - started)
+            spares = spare_root(config)
+            sites, routing = _pipeline(config, options, selected, cache, spares, progress)
+            cache.put(
+                "state",
+                state_key,
+                {
+                    "fingerprint": fingerprint,
+                    "trees": {n: _tree_id(config.output_dir / n) for n in selected},
+                    "next_change": _next_change(routing.sources, options),
+                },
+            )
+            cache.commit()
+            return BuildResult(sites, False, time.perf_counter() - started, routing)
+        finally:
+            cache.close()
+
+
+def _pipeline(
+    config: Config,
+    options: BuildOptions,
+    selected: tuple[str, ...],
+    cache: Cache,
+    spares: Path | None,
+    progress: Progress,
+) -> tuple[tuple[SiteReport, ...], Routing]:
+    from .assets import FileDigests
+    from .bodies import MarkdownStore
+    from .parallel import prerender
+    from .routing import route
+    from .sitebuild import SiteBuild
+
+    problems: list[Problem] = []
+    sources, known = _read_content(config, cache, problems)
+    routing, collisions = route(config, sources, options, known)
+    for name in selected:
+        problems.extend(collisions[name])
+    store = MarkdownStore(cache)
+    entries = [e for name in selected for e in routing.plans[name].entries]
+    prerender(store, entries, progress)
+    digests = FileDigests(cache)
+    broken = known - {s.key for s in sources}
+    builds = {
+        name: SiteBuild(
+            config,
+            routing.plans[name],
+            routing.links,
+            broken,
+            store,
+            cache,
+            digests,
+            spares,
+            progress,
+        )
+        for name in selected
+    }
+    outputs = {}
+    for name, site_build in builds.items():
+        files, found = site_build.outputs()
+        outputs[name] = files
+        problems.extend(found)
+    _raise(problems)
+    for name, site_build in builds.items():
+        progress(f"{name}: audit", 0, 1)
+        problems.extend(site_build.audit(sources, options, outputs[name]))
+    _raise(problems)
+    reports: list[SiteReport] = []
+    if spares is not None:
+        for name, site_build in builds.items():
+            progress(f"{name}: writing", 0, 1)
+            reports.append(site_build.publish(outputs[name]))
+        digests.save()
+    return tuple(reports), routing
+
+
+def _read_content(
+    config: Config, cache: Cache, problems: list[Problem]
+) -> tuple[list[Source], frozenset[str]]:
+    """Sources for every content file, reusing unchanged ones from the cache."""
+    from .content import load_sources
+
+    files, found = discover(config)
+    problems.extend(found)
+    salt = repr(
+        (config.site_names, config.default_audience, config.timezone, str(config.content_dir))
+    )
+    known = cache.get("sources", salt) or {}
+    reuse = {f.key: known[f.key][1] for f in files if f.key in known and known[f.key][0] == f.stamp}
+    sources, errors = load_sources(config, files, reuse)
+    problems.extend(errors)
+    by_key = {s.key: s for s in sources}
+    cache.put("sources", salt, {f.key: (f.stamp, by_key[f.key]) for f in files if f.key in by_key})
+    return sources, frozenset(f.key for f in files)
+
+
+def _raise(problems: list[Problem]) -> None:
+    if problems:
+        unique = dict.fromkeys(problems)
+        raise ContentError(sorted(unique, key=lambda p: (p.path or "~", p.line or 0, p.message)))
+
+
+def _silent(what: str, done: int, total: int) -> None:
+    pass
+
+
+# -- the no-op check -----------------------------------------------------------------------
+def input_fingerprint(config: Config, options: BuildOptions, sites: Sequence[str]) -> str:
+    """Changes whenever anything a build reads changes (by size and mtime)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((__version__, options.drafts, options.future, tuple(sites))).encode())
+    digest.update(repr(config).encode())
+    stat = config.path.stat()
+    digest.update(repr((stat.st_size, stat.st_mtime_ns)).encode())
+    digest.update(repr(tree_stamps(config.content_dir)).encode())
+    for theme in sorted({s.theme for s in config.sites}):
+        for path in theme_files(config.root, theme):
+            info = path.stat()
+            digest.update(repr((str(path), info.st_size, info.st_mtime_ns)).encode())
+    for site in config.sites:
+        if site.author.avatar:
+            info = (config.root / site.author.avatar).stat()
+            digest.update(repr((site.author.avatar, info.st_size, info.st_mtime_ns)).encode())
+    return digest.hexdigest()
+
+
+def _still_current(
+    state: dict, fingerprint: str, config: Config, sites: Sequence[str], options: BuildOptions
+) -> bool:
+    if state.get("fingerprint") != fingerprint:
+        return False
+    due = state.get("next_change")
+    if due is not None and options.now is not None and options.now.timestamp() >= due:
+        return False  # a post dated in the future has come due
+    trees = state.get("trees", {})
+    return all(
+        trees.get(n) is not None and trees[n] == _tree_id(config.output_dir / n) for n in sites
+    )
+
+
+def _next_change(sources: Sequence[Source], options: BuildOptions) -> float | None:
+    """When the next future-dated post comes due, changing the output by itself."""
+    if options.future or options.now is None:
+        return None
+    due = [s.date.timestamp() for s in sources if s.date is not None and s.date > options.now]
+    return min(due) if due else None
+
+
+def _tree_id(path: Path) -> str | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return f"{info.st_dev}:{info.st_ino}"
+
+
+# -- where output goes, and one build at a time ---------------------------------------------
+def spare_root(config: Config) -> Path:
+    """Where the spare trees live: in the cache folder when it is on the output's file
+    system (the atomic swap needs both trees on one), else hidden in the output folder."""
+    output, cache = config.output_dir, cache_dir(config)
+    output.mkdir(parents=True, exist_ok=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    if cache.stat().st_dev == output.stat().st_dev:
+        tag = hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
+        return cache / "trees" / tag
+    return output / ".splitblog-trees"
+
+
+@contextlib.contextmanager
+def build_lock(config: Config, wait: float = 120.0) -> Iterator[None]:
+    """One build at a time per project: a second one waits, then gives up clearly."""
+    folder = cache_dir(config)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / "lock", "w")  # noqa: SIM115 - held for the whole build
+    except OSError as exc:
+        raise OutputError(
+            Problem(f"cannot create {folder}: {exc.strerror}", hint="make the project writable")
+        ) from None
+    with handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OutputError(
+                        Problem(
+                            "another splitblog build of this project is still running",
+                            path=str(folder / "lock"),
+                            hint="wait for it to finish (or stop it), then run again",
+                        )
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,181 @@
+"""The `splitblog` command: parse options, call the stages, map errors to exit codes.
+
+Exit status: 0 success, 1 a content/configuration/policy/audit error (every problem
+printed, one per line), 2 a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import find_config, load_config
+from .errors import SplitblogError
+from .model import BuildOptions, Config
+
+
+def _fail(error: SplitblogError) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    count = len(error.problems)
+    click.echo(f"{count} problem{'s' * (count != 1)} found; nothing was written.", err=True)
+    sys.exit(error.exit_code)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a SplitblogError's problems (never a traceback) and exit with its code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SplitblogError as error:
+            _fail(error)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; the previous output is untouched.", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def config_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "-c",
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The configuration file (default: splitblog.toml here or in a folder above).",
+    )(command)
+
+
+def build_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.option(
+                "--site",
+                "sites",
+                multiple=True,
+                metavar="NAME",
+                help="Only this site (repeat for several). Others stay as they were.",
+            ),
+            click.option("--drafts", is_flag=True, help="Include posts marked draft: true."),
+            click.option("--future", is_flag=True, help="Include posts dated in the future."),
+            config_option,
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(file_okay=False, path_type=Path),
+                help="Output folder (default: output in the configuration).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def load(config_path: Path | None, output: Path | None = None) -> Config:
+    path = config_path or find_config(Path.cwd())
+    return load_config(path, output.resolve() if output else None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="splitblog")
+def cli() -> None:
+    """One folder of Markdown, several separate sites — and nothing leaks between them."""
+
+
+@cli.command()
+@build_options
+@reports_errors
+def build(
+    sites: tuple[str, ...],
+    drafts: bool,
+    future: bool,
+    config_path: Path | None,
+    output: Path | None,
+) -> None:
+    """Build the sites into OUTPUT/<site>/."""
+    from .build import build as run_build
+    from .progress import print_reports, progress_bar
+
+    config = load(config_path, output)
+    options = BuildOptions(sites=sites, drafts=drafts, future=future)
+    with progress_bar() as progress:
+        result = run_build(config, options, progress=progress)
+    if result.up_to_date:
+        click.echo(
+            f"Nothing changed; {config.rel(config.output_dir)}/ is up to date "
+            f"({result.seconds:.2f} s)."
+        )
+        return
+    print_reports(config, result)
+
+
+@cli.command()
+@click.option("--site", "sites", multiple=True, metavar="NAME", help="Only this site.")
+@click.option("--drafts", is_flag=True, help="Include drafts.")
+@click.option("--future", is_flag=True, help="Include posts dated in the future.")
+@config_option
+@reports_errors
+def check(sites: tuple[str, ...], drafts: bool, future: bool, config_path: Path | None) -> None:
+    """Everything a build checks (front matter, links, policies, audit); writes nothing."""
+    from .build import build as run_build
+
+    config = load(config_path)
+    result = run_build(config, BuildOptions(sites=sites, drafts=drafts, future=future), write=False)
+    assert result.routing is not None
+    counts = ", ".join(
+        f"{name}: {len(plan.posts)} posts, {len(plan.pages)} pages"
+        for name, plan in result.routing.plans.items()
+        if not sites or name in sites
+    )
+    click.echo(f"No problems found ({counts}).")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@reports_errors
+def init(directory: Path) -> None:
+    """Create a new project in DIRECTORY: configuration, sample posts, both themes."""
+    from .scaffold import create_project
+
+    create_project(directory)
+    click.echo(f"Created a splitblog project in {directory}/")
+    click.echo(f"Next: cd {directory} && splitblog build")
+
+
+@cli.group()
+def new() -> None:
+    """Create new content."""
+
+
+@new.command("post")
+@click.argument("title")
+@click.option(
+    "--audience",
+    "-a",
+    "audiences",
+    multiple=True,
+    required=True,
+    metavar="NAME",
+    help="A site the post is for (repeat for several), or all.",
+)
+@config_option
+@reports_errors
+def new_post(title: str, audiences: tuple[str, ...], config_path: Path | None) -> None:
+    """Write content/posts/YYYY-MM-DD-<slug>.md with its front matter, as a draft."""
+    from .scaffold import create_post
+
+    config = load(config_path)
+    path = create_post(config, title, audiences)
+    click.echo(config.rel(path))
+
+
+def main() -> None:
+    cli(prog_name="splitblog")
