@@ -25,7 +25,7 @@ from .cache import Cache
 from .discover import discover, tree_stamps
 from .errors import ContentError, OutputError, Problem
 from .model import BuildOptions, Config, Source
-from .themes import theme_files
+from .theming import theme_files
 
 if TYPE_CHECKING:
     from .routing import Routing

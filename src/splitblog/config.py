@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError, Problems
 from .model import FEED_KINDS, POLICIES, Author, Config, DeployConfig, SiteConfig
-from .themes import theme_exists
+from .theming import theme_exists
 
 CONFIG_NAME = "splitblog.toml"
 HOSTS = ("github-pages", "netlify", "cloudflare-pages", "s3")

@@ -14,7 +14,8 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from frontmatter.default_handlers import BaseHandler, YAMLHandler
+import yaml
+from frontmatter.default_handlers import BaseHandler, SafeLoader, YAMLHandler
 
 from .discover import SourceFile
 from .errors import ContentError, Problem, Problems
@@ -48,9 +49,27 @@ class TOMLHandler(BaseHandler):
         return tomllib.loads(fm)
 
 
+class _Loader(SafeLoader):  # type: ignore[misc, valid-type]
+    """The safe (C) loader, but an impossible date (2026-02-30) stays text, so it is
+    reported as a bad date on its own line instead of failing the whole block."""
+
+
+def _lenient_timestamp(loader: SafeLoader, node: yaml.Node) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+
+
 class _YAML(YAMLHandler):
     # The stock pattern lets `\s*` run over following blank lines; keep to one line.
     FM_BOUNDARY = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_Loader)
 
 
 HANDLERS = (_YAML(), TOMLHandler())
@@ -135,7 +154,8 @@ class _Parser:
         except tomllib.TOMLDecodeError as exc:
             message = str(exc)
             found = TOML_LINE.search(message)
-            line = fm_line + int(found.group(1)) - 1 if found else fm_line
+            last = fm_line + fm_text.count("\n") - 1  # "at end of document": the last line
+            line = fm_line + int(found.group(1)) - 1 if found else last
             self.problems.add(
                 f"front matter is not valid TOML: {TOML_LINE.sub('', message).strip()}",
                 path=self.rel,
@@ -146,6 +166,9 @@ class _Parser:
             mark = getattr(exc, "problem_mark", None)
             line = fm_line + mark.line if mark is not None else fm_line
             problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+            context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+            if context and start is not None and start.line != getattr(mark, "line", None):
+                problem += f" ({context} that starts on line {fm_line + start.line})"
             self.problems.add(
                 f"front matter is not valid YAML: {problem}",
                 path=self.rel,
@@ -157,7 +180,10 @@ class _Parser:
             meta = {}
         if not isinstance(meta, dict):
             self.problems.add(
-                "front matter must be a mapping of keys to values", path=self.rel, line=fm_line
+                "front matter must be a mapping of keys to values",
+                path=self.rel,
+                line=fm_line + 1,
+                hint="write key: value lines, e.g. title: My post",
             )
             return {}, body, body_line
         for match in TOP_KEY.finditer(fm_text):

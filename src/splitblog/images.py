@@ -200,6 +200,11 @@ TIFF_DROP = (
 )
 
 
+# Pillow turns a TIFF upright as it loads it; undoing that keeps the stored pixels as they
+# were, so the Orientation tag written back still describes them.
+UNDO_TRANSPOSE = {2: 0, 3: 3, 4: 1, 5: 5, 6: 2, 7: 6, 8: 4}  # orientation → Image.Transpose
+
+
 def _strip_tiff(data: bytes) -> bytes:
     from PIL import Image, ImageSequence
 
@@ -210,6 +215,8 @@ def _strip_tiff(data: bytes) -> bytes:
         for frame in ImageSequence.Iterator(image):
             frame.load()
             copy = frame.copy()
+            if orientation in UNDO_TRANSPOSE:
+                copy = copy.transpose(Image.Transpose(UNDO_TRANSPOSE[orientation]))
             frames.append(copy)
         out = io.BytesIO()
         info = {ORIENTATION: orientation} if orientation != 1 else {}

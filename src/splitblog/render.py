@@ -11,7 +11,7 @@ import jinja2
 
 from .errors import ContentError, Problem
 from .model import Config, SiteConfig
-from .themes import missing_templates, template_dirs
+from .theming import missing_templates, template_dirs
 
 
 def environment(config: Config, site: SiteConfig, cache_dir: Path | None) -> jinja2.Environment:

@@ -11,7 +11,7 @@ from .config import CONFIG_NAME
 from .errors import ConfigError, ContentError, Problem
 from .model import Config
 from .slugs import make_slug
-from .themes import SHIPPED
+from .theming import SHIPPED
 
 STARTER = Path(__file__).parent / "starter"
 GITIGNORE = "public/\n.splitblog/\n"

@@ -22,7 +22,7 @@ from .model import BuildOptions, Config, Entry, SitePlan, Source
 from .pages import SitePages, menu_links
 from .render import environment
 from .routing import LinkIndex, find_collisions
-from .themes import static_files, templates_digest, theme_files
+from .theming import static_files, templates_digest, theme_files
 from .views import site_view
 from .writer import OutputFile, SiteTrees, digest_of
 

@@ -13,7 +13,9 @@ from pathlib import Path
 
 SHIPPED = Path(__file__).parent / "themes"
 BASE_THEME = "_base"
+# The shared _base templates extend base.html: every theme brings its own.
 REQUIRED_TEMPLATES = (
+    "base.html",
     "post.html",
     "page.html",
     "list.html",

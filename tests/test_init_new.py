@@ -1,0 +1,150 @@
+"""`init`, `new post`, and a project that builds from an installed (non-editable) package."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from splitblog.cli import cli
+
+from .conftest import Project
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_init_then_build(tmp_path: Path) -> None:
+    target = tmp_path / "blog"
+    result = CliRunner().invoke(cli, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    for rel in (
+        "splitblog.toml",
+        ".gitignore",
+        "themes/professional/templates/base.html",
+        "themes/personal/static/css/site.css",
+        "content/pages/about.md",
+    ):
+        assert (target / rel).is_file(), rel
+    assert ".splitblog/" in (target / ".gitignore").read_text()
+    project = Project(target)
+    project.build()
+    assert project.exists("professional", "posts/roadmaps-are-promises/index.html")
+    assert project.exists("personal", "posts/sourdough-starter/index.html")
+    assert project.exists("professional", "posts/why-i-write/index.html")
+    assert project.exists("personal", "posts/why-i-write/index.html")
+    project.assert_absent("professional", "sourdough", "Lexi")
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    CliRunner().invoke(cli, ["init", str(tmp_path / "blog")])
+    config = tmp_path / "blog" / "splitblog.toml"
+    config.write_text(config.read_text() + "\n# mine\n")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "blog")])
+    assert result.exit_code == 1
+    assert "already holds a project" in result.stderr
+    assert config.read_text().endswith("# mine\n")
+
+
+def test_new_post(project: Project) -> None:
+    result = project.run("new", "post", "Hello World", "--audience", "personal")
+    assert result.exit_code == 0, result.output
+    expected = f"content/posts/{date.today().isoformat()}-hello-world.md"
+    assert result.stdout.strip() == expected
+    text = (project.root / expected).read_text()
+    assert 'title: "Hello World"' in text and "audience: personal" in text and "draft: true" in text
+    assert project.run("check", "--drafts").exit_code == 0
+    project.build("--drafts")
+    assert project.exists("personal", "posts/hello-world/index.html")
+    again = project.run("new", "post", "Hello World", "--audience", "personal")
+    assert again.exit_code == 1 and "exists already" in again.stderr
+
+
+def test_new_post_with_unknown_audience_writes_nothing(project: Project) -> None:
+    result = project.run("new", "post", "Oops", "--audience", "friends")
+    assert result.exit_code == 1
+    assert "unknown audience 'friends'" in result.stderr
+    assert not (project.root / "content/posts").exists()
+    usage = project.run("new", "post", "No audience")
+    assert usage.exit_code == 2
+
+
+def test_every_command_has_help() -> None:
+    for command in (
+        ["--help"],
+        ["build", "--help"],
+        ["check", "--help"],
+        ["init", "--help"],
+        ["new", "post", "--help"],
+    ):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 0 and "Usage:" in result.output, command
+
+
+def test_wheel_ships_themes_and_starter_and_builds_from_it(tmp_path: Path) -> None:
+    """Build a wheel, install it (not editable) into a folder, and run init + build
+    from there: the themes and the starter project must come from inside the package."""
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(REPO),
+        ],
+        check=True,
+    )
+    [wheel] = wheels.glob("splitblog-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for needed in (
+        "splitblog/themes/professional/templates/base.html",
+        "splitblog/themes/_base/templates/post.html",
+        "splitblog/starter/splitblog.toml",
+    ):
+        assert needed in names
+    site = tmp_path / "installed"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import splitblog; print(splitblog.__file__)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert where.stdout.startswith(str(site))
+    blog = tmp_path / "fresh"
+    subprocess.run([sys.executable, "-m", "splitblog", "init", str(blog)], env=env, check=True)
+    built = subprocess.run(
+        [sys.executable, "-m", "splitblog", "build"],
+        cwd=blog,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    assert (blog / "public/personal/css/site.css").is_file()
+    assert (blog / "public/professional/posts/roadmaps-are-promises/index.html").is_file()
