@@ -552,3 +552,19 @@ def test_python_dash_m_runs_the_cli(project: Project) -> None:
         [sys.executable, "-m", "splitblog", "build", "--nope"], capture_output=True
     )
     assert usage.returncode == 2
+
+
+def test_host_files_for_github_pages_and_netlify(project: Project) -> None:
+    text = (project.root / "splitblog.toml").read_text()
+    text = text.replace('theme = "personal"', 'theme = "personal"\nnoindex = true')
+    text += '\n[sites.professional.deploy]\ntarget = "file:///tmp/x"\nhost = "github-pages"\n'
+    text += '\n[sites.personal.deploy]\ntarget = "file:///tmp/y"\nhost = "netlify"\n'
+    (project.root / "splitblog.toml").write_text(text)
+    project.post("2026-01-01-a", "all")
+    project.build()
+    assert project.read(PRO, "CNAME") == "pro.example.com\n"
+    assert project.read(PRO, ".nojekyll") == ""
+    assert not project.exists(PRO, "_headers")
+    assert "X-Robots-Tag: noindex" in project.read(HOME, "_headers")
+    assert "/feed /atom.xml 301" in project.read(HOME, "_redirects")
+    assert not project.exists(HOME, "CNAME")

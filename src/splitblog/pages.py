@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from . import feeds
 from .bodies import Body
+from .hosts import host_files
 from .model import FEED_FILES, Config, Entry, ListPage, SitePlan, TagPlan
 from .render import render_template
 from .slugs import make_slug
@@ -113,6 +114,8 @@ class SitePages:
         tasks.append(
             PageTask("robots.txt", _key(self.site_key, "robots"), lambda: feeds.robots(self.site))
         )
+        for path, data in host_files(self.site).items():
+            tasks.append(PageTask(path, _key(self.site_key, path, data), lambda data=data: data))
         return tasks
 
     def _neighbour(self, entry: Entry | None) -> Link | None:

@@ -61,6 +61,8 @@ class SiteBuild:
         self.cache = cache
         self.digests = digests
         self.progress = progress
+        # A preview (serve) and a real build of the same site keep separate caches.
+        self.cache_key = f"{config.output_dir}|{self.site.name}"
         self.cache_folder = config.root / ".splitblog" if spares is not None else None
         self.trees = (
             SiteTrees(config.output_dir / self.site.name, spares / self.site.name)
@@ -125,7 +127,7 @@ class SiteBuild:
         return environment(self.config, self.site, jinja_cache)
 
     def _render(self, tasks: Sequence) -> dict[str, OutputFile]:  # type: ignore[type-arg]
-        previous: dict[str, tuple[str, str]] = self.cache.get("pages", self.site.name) or {}
+        previous: dict[str, tuple[str, str]] = self.cache.get("pages", self.cache_key) or {}
         live = self.trees.live_manifest() if self.trees else {}
         files: dict[str, OutputFile] = {}
         keys: dict[str, tuple[str, str]] = {}
@@ -139,7 +141,7 @@ class SiteBuild:
             keys[task.path] = (task.key, files[task.path].digest)
             if done % 200 == 0:
                 self.progress(f"{self.site.name}: pages", done, len(tasks))
-        self.cache.put("pages", self.site.name, keys)
+        self.cache.put("pages", self.cache_key, keys)
         return files
 
     def _copies(self, bodies: Mapping[str, Body]) -> tuple[dict, list[Problem]]:  # type: ignore[type-arg]
@@ -172,7 +174,7 @@ class SiteBuild:
         self, sources: Sequence[Source], options: BuildOptions, files: Mapping[str, OutputFile]
     ) -> list[Problem]:
         auditor = SiteAudit(self.config, self.site, sources, options, self._theme_text())
-        cached = self.cache.get("audit", self.site.name) or {}
+        cached = self.cache.get("audit", self.cache_key) or {}
         known = cached.get("hits", {}) if cached.get("tokens") == auditor.digest else {}
         hits_now: dict[tuple[str, str], list[tuple[int, int]]] = {}
         problems: list[Problem] = []
@@ -187,7 +189,7 @@ class SiteBuild:
             if hits:
                 data = data if data is not None else self._read(path, out)
                 problems.extend(auditor.findings(path, hits, data))
-        self.cache.put("audit", self.site.name, {"tokens": auditor.digest, "hits": hits_now})
+        self.cache.put("audit", self.cache_key, {"tokens": auditor.digest, "hits": hits_now})
         return problems
 
     def _read(self, path: str, out: OutputFile) -> bytes:
