@@ -208,16 +208,19 @@ def test_project_theme_overrides_the_shipped_one(project: Project) -> None:
     assert "<!doctype html>" in project.read("professional", "posts/a/index.html")
 
 
-def test_a_project_only_theme_gets_the_shared_templates_but_needs_a_base(project: Project) -> None:
+def test_a_project_only_theme_gets_the_shared_templates(project: Project) -> None:
     project.config(GOOD.replace('theme = "professional"', 'theme = "mine"'))
     project.write("themes/mine/templates/post.html", "{{ post.title }}")
     project.post("2026-01-01-a", "professional", title="Mine")
-    result = project.run("build")
-    assert result.exit_code == 1
-    assert (
-        "themes/mine/templates/base.html: theme 'mine' has no template base.html" in result.stderr
-    )
-    project.write("themes/mine/templates/base.html", "<main>{% block main %}{% endblock %}</main>")
     project.build()
     assert project.read("professional", "posts/a/index.html") == "Mine"
-    assert project.read("professional", "index.html").startswith("<main>")
+    assert "<!doctype html>" in project.read("professional", "index.html")
+
+
+def test_a_template_naming_a_missing_template_is_an_error(project: Project) -> None:
+    project.write("themes/professional/templates/post.html", '{% extends "layout.html" %}\n')
+    project.post("2026-01-01-a", "professional")
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert "template 'layout.html' not found" in result.stderr
+    assert "Traceback" not in result.output

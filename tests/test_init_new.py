@@ -25,8 +25,7 @@ def test_init_then_build(tmp_path: Path) -> None:
     for rel in (
         "splitblog.toml",
         ".gitignore",
-        "themes/professional/templates/base.html",
-        "themes/personal/static/css/site.css",
+        "themes/README.md",
         "content/pages/about.md",
     ):
         assert (target / rel).is_file(), rel
@@ -107,7 +106,7 @@ def test_wheel_ships_themes_and_starter_and_builds_from_it(tmp_path: Path) -> No
     [wheel] = wheels.glob("splitblog-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for needed in (
-        "splitblog/themes/professional/templates/base.html",
+        "splitblog/themes/professional/templates/_site.html",
         "splitblog/themes/_base/templates/post.html",
         "splitblog/starter/splitblog.toml",
     ):

@@ -41,6 +41,22 @@ class BuildResult:
     up_to_date: bool  # nothing had changed: nothing was done
     seconds: float
     routing: Routing | None = field(default=None, repr=False)
+    timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds), for --timings and bench/
+
+
+class Stopwatch:
+    """Seconds spent per stage of one build."""
+
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+
+    @contextlib.contextmanager
+    def lap(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.laps.append((stage, time.perf_counter() - started))
 
 
 def cache_dir(config: Config) -> Path:
@@ -72,14 +88,16 @@ def build(
     if options.now is None:
         options = replace(options, now=datetime.now(UTC))
     progress = progress or _silent
+    watch = Stopwatch()
     db = cache_dir(config) / "cache.sqlite"
     if not write:
         cache = Cache(db, "", writable=False)
         try:
-            sites, routing = _pipeline(config, options, selected, cache, None, progress)
+            sites, routing = _pipeline(config, options, selected, cache, None, progress, watch)
         finally:
             cache.close()
-        return BuildResult(sites, False, time.perf_counter() - started, routing)
+        seconds = time.perf_counter() - started
+        return BuildResult(sites, False, seconds, routing, tuple(watch.laps))
     with build_lock(config):
         cache = Cache(db, "")
         try:
@@ -89,7 +107,7 @@ def build(
             if state and _still_current(state, fingerprint, config, selected, options):
                 return BuildResult((), True, time.perf_counter() - started)
             spares = spare_root(config)
-            sites, routing = _pipeline(config, options, selected, cache, spares, progress)
+            sites, routing = _pipeline(config, options, selected, cache, spares, progress, watch)
             cache.put(
                 "state",
                 state_key,
@@ -99,8 +117,10 @@ def build(
                     "next_change": _next_change(routing.sources, options),
                 },
             )
-            cache.commit()
-            return BuildResult(sites, False, time.perf_counter() - started, routing)
+            with watch.lap("cache"):
+                cache.commit()
+            seconds = time.perf_counter() - started
+            return BuildResult(sites, False, seconds, routing, tuple(watch.laps))
         finally:
             cache.close()
 
@@ -112,6 +132,7 @@ def _pipeline(
     cache: Cache,
     spares: Path | None,
     progress: Progress,
+    watch: Stopwatch,
 ) -> tuple[tuple[SiteReport, ...], Routing]:
     from .assets import FileDigests
     from .bodies import MarkdownStore
@@ -120,13 +141,16 @@ def _pipeline(
     from .sitebuild import SiteBuild
 
     problems: list[Problem] = []
-    sources, known = _read_content(config, cache, problems)
-    routing, collisions = route(config, sources, options, known)
+    with watch.lap("content"):
+        sources, known = _read_content(config, cache, problems)
+    with watch.lap("routing"):
+        routing, collisions = route(config, sources, options, known)
     for name in selected:
         problems.extend(collisions[name])
     store = MarkdownStore(cache)
     entries = [e for name in selected for e in routing.plans[name].entries]
-    prerender(store, entries, progress)
+    with watch.lap("markdown"):
+        prerender(store, entries, progress)
     digests = FileDigests(cache)
     broken = known - {s.key for s in sources}
     builds = {
@@ -144,21 +168,24 @@ def _pipeline(
         for name in selected
     }
     outputs = {}
-    for name, site_build in builds.items():
-        files, found = site_build.outputs()
-        outputs[name] = files
-        problems.extend(found)
+    with watch.lap("pages"):
+        for name, site_build in builds.items():
+            files, found = site_build.outputs()
+            outputs[name] = files
+            problems.extend(found)
     _raise(problems)
-    for name, site_build in builds.items():
-        progress(f"{name}: audit", 0, 1)
-        problems.extend(site_build.audit(sources, options, outputs[name]))
+    with watch.lap("audit"):
+        for name, site_build in builds.items():
+            progress(f"{name}: audit", 0, 1)
+            problems.extend(site_build.audit(sources, options, outputs[name]))
     _raise(problems)
     reports: list[SiteReport] = []
     if spares is not None:
-        for name, site_build in builds.items():
-            progress(f"{name}: writing", 0, 1)
-            reports.append(site_build.publish(outputs[name]))
-        digests.save()
+        with watch.lap("write"):
+            for name, site_build in builds.items():
+                progress(f"{name}: writing", 0, 1)
+                reports.append(site_build.publish(outputs[name]))
+            digests.save()
     return tuple(reports), routing
 
 

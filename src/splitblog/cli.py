@@ -92,6 +92,7 @@ def cli() -> None:
 
 @cli.command()
 @build_options
+@click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
 @reports_errors
 def build(
     sites: tuple[str, ...],
@@ -99,6 +100,7 @@ def build(
     future: bool,
     config_path: Path | None,
     output: Path | None,
+    timings: bool,
 ) -> None:
     """Build the sites into OUTPUT/<site>/."""
     from .build import build as run_build
@@ -115,6 +117,8 @@ def build(
         )
         return
     print_reports(config, result)
+    if timings:
+        click.echo("  ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings))
 
 
 @cli.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jinja2
@@ -19,9 +19,9 @@ from . import feeds
 from .bodies import Body
 from .hosts import host_files
 from .model import FEED_FILES, Config, Entry, ListPage, SitePlan, TagPlan
-from .render import render_template
+from .render import render_template, site_fragments
 from .slugs import make_slug
-from .views import Link, PostView, SiteView
+from .views import EMPTY, Link, PostView, SiteView, plain_text
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,21 @@ class SitePages:
         self._env = env
         self.site_key = site_key
         self.tags_by_slug = {tag.slug: tag for tag in plan.tags}
+        self._views: dict[tuple[str, bool], PostView] = {}
+        self._chrome: Any = None
 
     # -- views ---------------------------------------------------------------------------
     def view(self, entry: Entry, full: bool) -> PostView:
+        """A post as templates see it; made once per page kind (a post is in many lists)."""
+        key = (entry.url, full)
+        if key not in self._views:
+            self._views[key] = self._make_view(entry, full)
+        return self._views[key]
+
+    def _make_view(self, entry: Entry, full: bool) -> PostView:
         body = self.bodies[entry.url]
         source = entry.source
-        return PostView(
+        view = PostView(
             kind=source.kind,
             title=entry.title,
             href=self.site.href(entry.url),
@@ -69,10 +78,15 @@ class SitePages:
             updated=source.updated,
             tags=tuple(Link(t.name, self.site.href(t.url)) for t in self._tags_of(entry)),
             summary=Markup(body.summary),
-            content=Markup(body.html) if full else Markup(""),
+            description=plain_text(body.summary),
+            content=Markup(body.html) if full else EMPTY,
             canonical=body.canonical,
             extra=dict(entry.extra),
         )
+        if full:
+            return view
+        # How the post shows in lists: rendered once here, reused on every list page.
+        return replace(view, card=Markup(self._render_text("card.html", post=view)))
 
     def _tags_of(self, entry: Entry) -> list[TagPlan]:
         slugs = dict.fromkeys(make_slug(t) for t in entry.tags)
@@ -81,9 +95,25 @@ class SitePages:
     def fp(self, entry: Entry) -> str:
         return self.bodies[entry.url].fingerprint
 
+    @property
+    def chrome(self) -> Any:
+        """The site-wide fragments (_site.html), rendered once per site and build."""
+        if self._chrome is None:
+            self._chrome = site_fragments(self._env(), self.site_view, self.config)
+        return self._chrome
+
+    def _render_text(self, template: str, **context: Any) -> str:
+        page = {
+            "site": self.site_view,
+            "chrome": self.chrome,
+            "description": self.site.description,
+            "canonical": "",
+            **context,
+        }
+        return render_template(self._env(), template, page, self.config)
+
     def render(self, template: str, **context: Any) -> bytes:
-        page = {"site": self.site_view, **context}
-        return render_template(self._env(), template, page, self.config).encode()
+        return self._render_text(template, **context).encode()
 
     # -- tasks ---------------------------------------------------------------------------
     def tasks(self) -> list[PageTask]:
@@ -136,6 +166,8 @@ class SitePages:
                 next=nxt,
                 title=view.title,
                 page_url=view.url,
+                description=view.description,
+                canonical=view.canonical,
             )
 
         return PageTask(entry.output_path, key, render)

@@ -78,6 +78,24 @@ def render_template(
         raise ContentError(Problem(f"template error: {exc}", path=path, line=line)) from None
 
 
+def site_fragments(env: jinja2.Environment, site: Any, config: Config) -> Any:
+    """_site.html evaluated once for a site: its `{% set %}` blocks (head, header,
+    footer) become attributes every page can show without rendering them again."""
+    try:
+        return env.get_template("_site.html").make_module({"site": site})
+    except jinja2.TemplateSyntaxError as exc:
+        raise ContentError(
+            Problem(
+                f"template syntax error: {exc.message}",
+                path=_template_path(exc.filename, config, exc.name or "_site.html"),
+                line=exc.lineno,
+            )
+        ) from None
+    except jinja2.TemplateError as exc:
+        path, line = _template_frame(exc, config, "_site.html")
+        raise ContentError(Problem(f"template error: {exc}", path=path, line=line)) from None
+
+
 def _template_frame(exc: BaseException, config: Config, name: str) -> tuple[str, int | None]:
     """The innermost template file and line of a rendering error (Jinja rewrites
     tracebacks so template frames carry the template's own file and line)."""

@@ -15,6 +15,20 @@ from .theming import SHIPPED
 
 STARTER = Path(__file__).parent / "starter"
 GITIGNORE = "public/\n.splitblog/\n"
+THEMES_README = """\
+# Themes
+
+This project uses splitblog's two shipped themes, `professional` and `personal`.
+To change one file of a theme, copy it from the installed theme into the same place
+here and edit the copy, for example:
+
+    themes/professional/static/css/site.css
+    themes/personal/templates/_site.html     (header and footer)
+    themes/personal/templates/card.html      (a post in lists)
+
+Everything you do not copy keeps coming from the installed theme:
+{shipped}
+"""
 
 
 def create_project(directory: Path) -> None:
@@ -34,8 +48,11 @@ def create_project(directory: Path) -> None:
             shutil.copytree(item, target, dirs_exist_ok=False)
         else:
             shutil.copy2(item, target)
+    # The themes are used from the installed package, so they improve with splitblog;
+    # a file put in themes/NAME/ overrides the shipped file of the same name.
     for theme in ("professional", "personal"):
-        shutil.copytree(SHIPPED / theme, directory / "themes" / theme)
+        (directory / "themes" / theme).mkdir(parents=True, exist_ok=True)
+    (directory / "themes" / "README.md").write_text(THEMES_README.format(shipped=SHIPPED))
     gitignore = directory / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text(GITIGNORE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import PurePosixPath
@@ -14,6 +15,7 @@ HAND_SLUG = re.compile(r"^[A-Za-z0-9_~][A-Za-z0-9._~-]*$")
 MAX_SLUG_BYTES = 200  # one path segment; file systems allow 255 bytes
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function called for every tag of every post
 def make_slug(text: str) -> str:
     """A transliterated, lowercase, never-empty slug (CJK, RTL and emoji included)."""
     slug = slugify(text, max_length=120, word_boundary=True)

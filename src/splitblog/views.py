@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -67,8 +69,10 @@ class PostView:
     updated: datetime | None
     tags: tuple[Link, ...]
     summary: Markup
-    content: Markup = EMPTY
+    description: str = ""  # the summary as plain text, for <meta name="description">
+    content: Markup = EMPTY  # the whole post (on its own page and in feeds)
     canonical: str = ""  # absolute URL on another site, when the post names one
+    card: Markup = EMPTY  # the post as lists show it (card.html)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -104,3 +108,14 @@ def site_view(
 
 def _address(url: str) -> str:
     return url.split("://", 1)[-1].rstrip("/")
+
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(markup: str, limit: int = 180) -> str:
+    """HTML as one line of plain text, cut at a word boundary."""
+    text = " ".join(html.unescape(TAG.sub("", markup)).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
