@@ -117,10 +117,13 @@ class SiteAudit:
         self.digest = hashlib.blake2b(
             repr([(t.text, t.mode, t.folded) for t in self.tokens]).encode(), digest_size=16
         ).hexdigest()
-        exact = [t for t in self.tokens if not t.folded]
-        folded = [t for t in self.tokens if t.folded]
-        self._exact = (exact, _automaton([t.text.encode() for t in exact]))
-        self._folded = (folded, _automaton([t.text.encode().lower() for t in folded]))
+        # One automaton over lower-cased bytes finds every token; a hit on a token that
+        # must match exactly is then checked against the original bytes.
+        self._patterns: dict[bytes, list[int]] = {}
+        for index, token in enumerate(self.tokens):
+            self._patterns.setdefault(token.text.encode().lower(), []).append(index)
+        self._lowered = list(self._patterns)
+        self._automaton = _automaton(self._lowered)
         self._corpus: str | None = None
         self._explained: dict[str, bool] = {}
 
@@ -229,22 +232,17 @@ class SiteAudit:
                 yield gzip.decompress(data), 0
 
     def _search(self, blob: bytes, base: int) -> Iterable[tuple[int, int]]:
-        exact_tokens, exact = self._exact
-        if exact is not None:
-            for index, start, _end in exact.find_matches_as_indexes(blob, overlapping=True):
-                yield index, start if base == 0 else -1
-        _, folded = self._folded
-        if folded is not None:
-            lowered = blob.lower()
-            offset = len(exact_tokens)
-            for index, start, _end in folded.find_matches_as_indexes(lowered, overlapping=True):
-                yield offset + index, start if base == 0 else -1
+        if self._automaton is None:
+            return
+        found = self._automaton.find_matches_as_indexes(blob.lower(), overlapping=True)
+        for pattern, start, end in found:
+            for index in self._patterns[self._lowered[pattern]]:
+                token = self.tokens[index]
+                if token.folded or blob[start:end] == token.text.encode():
+                    yield index, start if base == 0 else -1
 
     def _token(self, index: int) -> Token:
-        exact_tokens, _ = self._exact
-        if index < len(exact_tokens):
-            return exact_tokens[index]
-        return self._folded[0][index - len(exact_tokens)]
+        return self.tokens[index]
 
     # -- judging ------------------------------------------------------------------------
     def findings(

@@ -5,7 +5,7 @@ finished per site — links resolved by that site's policies, bundle files locat
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .cache import Cache
@@ -13,23 +13,17 @@ from .errors import Problem
 from .links import Resolution, canonical_url, resolve
 from .markdown import ENGINE, MarkdownRenderer, RenderedBody, finalize
 from .model import Config, Entry, SiteConfig
+from .parallel import fan_out
 from .routing import LinkIndex
 
 
 def markdown_key(entry: Entry) -> str:
     """Everything the rendered HTML depends on (line numbers and bundle files included)."""
     source = entry.source
-    parts = (
-        ENGINE,
-        entry.text,
-        entry.summary,
-        source.key,
-        source.rel,
-        source.bundle,
-        source.assets,
-        source.body_line,
-    )
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(entry.text.encode(), digest_size=16)
+    rest = (ENGINE, entry.summary, source.key, source.rel, source.bundle, source.assets)
+    digest.update(repr((rest, source.body_line)).encode())
+    return digest.hexdigest()
 
 
 class MarkdownStore:
@@ -51,13 +45,30 @@ class MarkdownStore:
         self.bodies[key] = body
         self.cache.put("md", key, body)
 
+    @property
+    def renderer(self) -> MarkdownRenderer:
+        if self._renderer is None:
+            self._renderer = MarkdownRenderer()
+        return self._renderer
+
     def get(self, entry: Entry) -> RenderedBody:
         key = markdown_key(entry)
         if key not in self.bodies:
-            if self._renderer is None:
-                self._renderer = MarkdownRenderer()
-            self.add(key, self._renderer.render(entry.source, entry.text, entry.summary))
+            self.add(key, self.renderer.render(entry.source, entry.text, entry.summary))
         return self.bodies[key]
+
+    def prerender(self, entries: Sequence[Entry], progress: Callable[[int, int], None]) -> None:
+        """Render every entry not rendered or cached yet, on every core when many."""
+        missing = self.missing(entries)
+        renderer = self.renderer
+
+        def render(index: int) -> RenderedBody:
+            entry = missing[index]
+            return renderer.render(entry.source, entry.text, entry.summary)
+
+        done = fan_out(render, len(missing), lambda n: progress(n, len(missing)))
+        for entry, body in zip(missing, done, strict=True):
+            self.add(markdown_key(entry), body)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ so the heavy modules (Markdown, Jinja, YAML, the audit) are imported only past t
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import time
@@ -136,21 +137,21 @@ def _pipeline(
 ) -> tuple[tuple[SiteReport, ...], Routing]:
     from .assets import FileDigests
     from .bodies import MarkdownStore
-    from .parallel import prerender
+    from .parallel import fan_out
     from .routing import route
-    from .sitebuild import SiteBuild
+    from .sitebuild import Made, SiteBuild
 
     problems: list[Problem] = []
     with watch.lap("content"):
-        sources, known = _read_content(config, cache, problems)
+        sources, known = _read_content(config, cache, problems, progress)
     with watch.lap("routing"):
         routing, collisions = route(config, sources, options, known)
     for name in selected:
         problems.extend(collisions[name])
     store = MarkdownStore(cache)
-    entries = [e for name in selected for e in routing.plans[name].entries]
     with watch.lap("markdown"):
-        prerender(store, entries, progress)
+        entries = [e for name in selected for e in routing.plans[name].entries]
+        store.prerender(entries, lambda done, total: progress("markdown", done, total))
     digests = FileDigests(cache)
     broken = known - {s.key for s in sources}
     builds = {
@@ -167,33 +168,43 @@ def _pipeline(
         )
         for name in selected
     }
-    outputs = {}
-    with watch.lap("pages"):
-        for name, site_build in builds.items():
-            files, found = site_build.outputs()
-            outputs[name] = files
-            problems.extend(found)
+    with watch.lap("prepare"):
+        for site_build in builds.values():
+            problems.extend(site_build.prepare())
     _raise(problems)
+    with watch.lap("pages"):
+        for site_build in builds.values():
+            site_build.start(sources, options)
+        jobs = [(name, index) for name, b in builds.items() for index in b.pending]
+        made: dict[str, list[Made]] = {name: [] for name in builds}
+
+        def make(job: int) -> Made:
+            name, index = jobs[job]
+            return builds[name].make(index)
+
+        for (name, _index), result in zip(
+            jobs, fan_out(make, len(jobs), lambda n: progress("pages", n, len(jobs))), strict=True
+        ):
+            made[name].append(result)
     with watch.lap("audit"):
         for name, site_build in builds.items():
-            progress(f"{name}: audit", 0, 1)
-            problems.extend(site_build.audit(sources, options, outputs[name]))
+            problems.extend(site_build.conclude(made[name]))
     _raise(problems)
     reports: list[SiteReport] = []
     if spares is not None:
         with watch.lap("write"):
-            for name, site_build in builds.items():
-                progress(f"{name}: writing", 0, 1)
-                reports.append(site_build.publish(outputs[name]))
+            for site_build in builds.values():
+                reports.append(site_build.publish())
             digests.save()
     return tuple(reports), routing
 
 
 def _read_content(
-    config: Config, cache: Cache, problems: list[Problem]
+    config: Config, cache: Cache, problems: list[Problem], progress: Progress
 ) -> tuple[list[Source], frozenset[str]]:
     """Sources for every content file, reusing unchanged ones from the cache."""
-    from .content import load_sources
+    from .content import read_or_problems
+    from .parallel import fan_out
 
     files, found = discover(config)
     problems.extend(found)
@@ -201,10 +212,21 @@ def _read_content(
         (config.site_names, config.default_audience, config.timezone, str(config.content_dir))
     )
     known = cache.get("sources", salt) or {}
-    reuse = {f.key: known[f.key][1] for f in files if f.key in known and known[f.key][0] == f.stamp}
-    sources, errors = load_sources(config, files, reuse)
-    problems.extend(errors)
-    by_key = {s.key: s for s in sources}
+    by_key: dict[str, Source] = {
+        f.key: known[f.key][1] for f in files if f.key in known and known[f.key][0] == f.stamp
+    }
+    unread = [f for f in files if f.key not in by_key]
+    read = fan_out(
+        lambda i: read_or_problems(unread[i], config),
+        len(unread),
+        lambda n: progress("content", n, len(unread)),
+    )
+    for file, result in zip(unread, read, strict=True):
+        if isinstance(result, tuple):
+            problems.extend(result)
+        else:
+            by_key[file.key] = result
+    sources = [by_key[f.key] for f in files if f.key in by_key]
     cache.put("sources", salt, {f.key: (f.stamp, by_key[f.key]) for f in files if f.key in by_key})
     return sources, frozenset(f.key for f in files)
 
@@ -284,7 +306,11 @@ def spare_root(config: Config) -> Path:
 
 @contextlib.contextmanager
 def build_lock(config: Config, wait: float = 120.0) -> Iterator[None]:
-    """One build at a time per project: a second one waits, then gives up clearly."""
+    """One build at a time per project: a second one waits, then gives up clearly.
+
+    A POSIX record lock (lockf), not flock: it belongs to this process alone, so the
+    workers it forks do not hold it, and it goes when the process dies, even by SIGKILL.
+    """
     folder = cache_dir(config)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -297,9 +323,13 @@ def build_lock(config: Config, wait: float = 120.0) -> Iterator[None]:
         deadline = time.monotonic() + wait
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise OutputError(
+                        Problem(f"cannot lock {folder / 'lock'}: {exc.strerror}")
+                    ) from None
                 if time.monotonic() > deadline:
                     raise OutputError(
                         Problem(
@@ -312,4 +342,4 @@ def build_lock(config: Config, wait: float = 120.0) -> Iterator[None]:
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)

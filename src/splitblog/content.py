@@ -7,9 +7,9 @@ front matter included) and collected, so one run names them all.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import tomllib
-from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -134,7 +134,7 @@ class _Parser:
                 + (", date" if self.file.kind == "post" else ""),
             )
             return {}, text, 1
-        bounds = list(handler.FM_BOUNDARY.finditer(text))
+        bounds = list(itertools.islice(handler.FM_BOUNDARY.finditer(text), 2))
         if len(bounds) < 2:
             self.problems.add(
                 f"front matter opened with {handler.START_DELIMITER} is never closed",
@@ -397,19 +397,9 @@ def _yaml_type(value: Any) -> str:
     return type(value).__name__
 
 
-def load_sources(
-    config: Config, files: Iterable[SourceFile], reuse: dict[str, Source] | None = None
-) -> tuple[list[Source], list[Problem]]:
-    """Read every file, reusing unchanged Sources; collect every file's problems."""
-    sources: list[Source] = []
-    problems: list[Problem] = []
-    for file in files:
-        cached = reuse.get(file.key) if reuse else None
-        if cached is not None:
-            sources.append(cached)
-            continue
-        try:
-            sources.append(read_source(file, config))
-        except ContentError as exc:
-            problems.extend(exc.problems)
-    return sources, problems
+def read_or_problems(file: SourceFile, config: Config) -> Source | tuple[Problem, ...]:
+    """A Source, or what is wrong with the file (safe to call in a worker process)."""
+    try:
+        return read_source(file, config)
+    except ContentError as exc:
+        return exc.problems

@@ -103,14 +103,20 @@ def pyrs_safe(text: str) -> bool:
         return False
     if "`" not in text and "~~~" not in text and "![" not in text:
         return True
-    prose = _without_fenced_code(text)
-    spans = (m.group(2) for m in CODE_SPAN.finditer(prose))
-    alts = (m.group(1) for m in IMAGE_ALT.finditer(prose))
-    return not any(TYPOGRAPHY.search(part) for group in (spans, alts) for part in group)
+    for line in _prose_lines(text):
+        if ("`" not in line and "![" not in line) or not TYPOGRAPHY.search(line):
+            continue
+        if line.count("`") % 2:  # a code span running over lines: not worth a closer look
+            return False
+        parts = [m.group(2) for m in CODE_SPAN.finditer(line)]
+        parts += [m.group(1) for m in IMAGE_ALT.finditer(line)]
+        if any(TYPOGRAPHY.search(part) for part in parts):
+            return False
+    return True
 
 
-def _without_fenced_code(text: str) -> str:
-    """The text with fenced code blocks removed (their backticks are not code spans)."""
+def _prose_lines(text: str) -> list[str]:
+    """The lines outside fenced code blocks (whose backticks are not code spans)."""
     kept: list[str] = []
     fence = ""
     for line in text.split("\n"):
@@ -124,7 +130,7 @@ def _without_fenced_code(text: str) -> str:
             fence = opened.group(1)
             continue
         kept.append(line)
-    return "\n".join(kept)
+    return kept
 
 
 class EngineMismatch(AssertionError):

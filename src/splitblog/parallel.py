@@ -1,63 +1,86 @@
-"""Rendering many Markdown bodies on every core, for cold builds.
+"""Spreading a build's independent pieces of work over every core.
 
-Workers are forked after routing, so they inherit the entries and need no pickling on
-the way in; only the rendered bodies travel back. Small jobs stay in-process: forking
-costs more than it saves below a few hundred posts.
+Workers are forked when the work is ready, so they inherit everything it needs — the
+parsed sources, the plans, the compiled templates — without pickling; only results
+travel back, in order. Small jobs stay in one process: forking costs more than it
+saves below a few hundred pieces.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import signal
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
 
-from .bodies import MarkdownStore, markdown_key
-from .markdown import MarkdownRenderer, RenderedBody
-from .model import Entry
+Result = TypeVar("Result")
 
-PARALLEL_FROM = 200  # entries; below this one process is faster
-CHUNK = 64
+PR_SET_PDEATHSIG = 1  # Linux prctl option
+PARALLEL_FROM = 200  # pieces of work; below this one process is faster
+CHUNK = 48
 
-_work: list[Entry] = []  # in each worker: the entries it was forked with
-
-
-def _start_worker(entries: list[Entry]) -> None:
-    _work[:] = entries
-
-
-def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, RenderedBody]]:
-    renderer = MarkdownRenderer()
-    return [
-        (markdown_key(e), renderer.render(e.source, e.text, e.summary))
-        for e in _work[bounds[0] : bounds[1]]
-    ]
+_work: list[Callable[[int], object]] = []  # in each worker: the function it was forked for
 
 
 def workers() -> int:
+    """One per core the process may use (SPLITBLOG_WORKERS overrides it)."""
+    wanted = os.environ.get("SPLITBLOG_WORKERS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
-def prerender(
-    store: MarkdownStore, entries: Sequence[Entry], progress: Callable[[str, int, int], None]
-) -> None:
-    """Render every entry the store lacks, in parallel when there are many."""
-    missing = store.missing(entries)
-    if len(missing) < PARALLEL_FROM or workers() == 1:
-        for done, entry in enumerate(missing, 1):
-            store.get(entry)
-            if done % 200 == 0:
-                progress("markdown", done, len(missing))
+def fan_out(
+    work: Callable[[int], Result],
+    count: int,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Result]:
+    """`work(0)` … `work(count - 1)`, in order, on every core when there are many."""
+    if count < PARALLEL_FROM or workers() == 1:
+        for index in range(count):
+            yield work(index)
+            if progress and index % 100 == 99:
+                progress(index + 1)
         return
-    bounds = [(i, min(i + CHUNK, len(missing))) for i in range(0, len(missing), CHUNK)]
-    # Forked workers inherit `missing` (initargs are not pickled under fork).
+    chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        workers(), mp_context=context, initializer=_start_worker, initargs=(missing,)
-    ) as pool:
-        done = 0
-        for results in pool.map(_render_chunk, bounds):
-            for key, body in results:
-                store.add(key, body)
-            done += len(results)
-            progress("markdown", done, len(missing))
+    # Objects the parent made so far are never collected by the workers: keeping the
+    # collector off them keeps their memory pages shared instead of copied.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            workers(), mp_context=context, initializer=_adopt, initargs=(work,)
+        ) as pool:
+            done = 0
+            for results in pool.map(_run, chunks):
+                yield from results  # type: ignore[misc]
+                done += len(results)
+                if progress:
+                    progress(done)
+    finally:
+        gc.unfreeze()
+
+
+def _adopt(work: Callable[[int], object]) -> None:
+    _die_with_parent()
+    _work[:] = [work]  # forked: `work` arrives by inheritance, not by pickling
+
+
+def _die_with_parent() -> None:
+    """A build killed mid-way must not leave workers writing into its spare tree."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _run(bounds: tuple[int, int]) -> list[object]:
+    return [_work[0](index) for index in range(*bounds)]

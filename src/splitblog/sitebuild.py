@@ -1,6 +1,13 @@
 """One site's part of a build: its bodies, pages and copied files, its audit, its swap.
 
-Receives that site's plan and nothing of the other sites but the link index.
+Receives that site's plan and nothing of the other sites but the link index. The work
+goes in steps so that the build can spread the expensive middle one over every core:
+
+    prepare   bodies (links resolved), the list of pages to make, the files to copy
+    start     the audit's tokens, the spare tree opened for writing
+    make(i)   render page i, audit its bytes, write it into the spare   ← in parallel
+    conclude  audit everything not made (copied and unchanged files)
+    publish   swap the spare in as the live site
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache as memoize
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .assets import Copier, FileDigests, copy_all
@@ -19,14 +27,15 @@ from .cache import Cache
 from .errors import Problem
 from .links import allowed_sites
 from .model import BuildOptions, Config, Entry, SitePlan, Source
-from .pages import SitePages, menu_links
+from .pages import PageTask, SitePages, menu_links
 from .render import environment
 from .routing import LinkIndex, find_collisions
 from .theming import static_files, templates_digest, theme_files
 from .views import site_view
-from .writer import OutputFile, SiteTrees, digest_of
+from .writer import OutputFile, Patch, SiteTrees, digest_of
 
 Progress = Callable[[str, int, int], None]
+Hits = list[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,17 @@ class SiteReport:
     written: int
     deleted: int
     unchanged: int
+
+
+@dataclass(frozen=True)
+class Made:
+    """One page rendered, audited and (when writing) put into the spare tree."""
+
+    path: str
+    digest: str
+    hits: Hits
+    findings: tuple[Problem, ...]
+    entry: tuple[tuple[str, int, int], bool] | None  # the spare's manifest entry, written?
 
 
 class SiteBuild:
@@ -69,39 +89,41 @@ class SiteBuild:
             if spares
             else None
         )
+        self.tasks: list[PageTask] = []
+        self.copies: dict[str, tuple[OutputFile, str]] = {}
+        self.pending: list[int] = []  # tasks to render (the others are unchanged)
+        self.files: dict[str, OutputFile] = {}
+        self.keys: dict[str, tuple[str, str]] = {}  # page path → (cache key, digest)
+        self.auditor: SiteAudit | None = None
+        self.patch: Patch | None = None
+        self._made: dict[str, Made] = {}
 
-    # -- bodies, pages and files --------------------------------------------------------
-    def outputs(self) -> tuple[dict[str, OutputFile], list[Problem]]:
+    # -- prepare: bodies, the pages to make, the files to copy ---------------------------
+    def prepare(self) -> list[Problem]:
         problems: list[Problem] = []
         bodies = self._bodies(problems)
         if problems:  # pages would show stripped links: stop before rendering
-            return {}, problems
+            return problems
         view = site_view(self.site, menu_links(self.plan), allowed_sites(self.site, self.config))
+        digest = templates_digest(self.config.root, self.site.theme)
         site_key = hashlib.blake2b(
-            repr(
-                (__version__, self.site, view, templates_digest(self.config.root, self.site.theme))
-            ).encode(),
-            digest_size=16,
+            repr((__version__, self.site, view, digest)).encode(), digest_size=16
         ).hexdigest()
-        pages = SitePages(
+        self.pages = SitePages(
             self.config, self.plan, bodies, view, memoize(self._environment), site_key
         )
-        tasks = pages.tasks()
-        copies, copy_problems = self._copies(bodies)
+        self.tasks = self.pages.tasks()
+        self.task_keys = {task.path: task.key for task in self.tasks}
+        self.copies, copy_problems = self._copies(bodies)
         problems.extend(copy_problems)
-        claimed = [(t.path, "a page splitblog makes") for t in tasks]
-        claimed += [(path, label) for path, (_out, label) in copies.items()]
+        claimed = [(t.path, "a page splitblog makes") for t in self.tasks]
+        claimed += [(path, label) for path, (_out, label) in self.copies.items()]
         problems.extend(find_collisions(self.site.name, claimed))
-        if problems:
-            return {}, problems
-        files = self._render(tasks)
-        files.update({path: out for path, (out, _label) in copies.items()})
-        return files, problems
+        return problems
 
     def _bodies(self, problems: list[Problem]) -> dict[str, Body]:
         bodies: dict[str, Body] = {}
-        entries = self.plan.entries
-        for done, entry in enumerate(entries, 1):
+        for entry in self.plan.entries:
             body, found = finish(
                 entry,
                 self.store.get(entry),
@@ -113,8 +135,6 @@ class SiteBuild:
             )
             bodies[entry.url] = body
             problems.extend(found)
-            if done % 500 == 0:
-                self.progress(f"{self.site.name}: links", done, len(entries))
         return bodies
 
     def _file_url(self, entry: Entry, name: str) -> str:
@@ -125,24 +145,6 @@ class SiteBuild:
         if jinja_cache:
             jinja_cache.mkdir(parents=True, exist_ok=True)
         return environment(self.config, self.site, jinja_cache)
-
-    def _render(self, tasks: Sequence) -> dict[str, OutputFile]:  # type: ignore[type-arg]
-        previous: dict[str, tuple[str, str]] = self.cache.get("pages", self.cache_key) or {}
-        live = self.trees.live_manifest() if self.trees else {}
-        files: dict[str, OutputFile] = {}
-        keys: dict[str, tuple[str, str]] = {}
-        for done, task in enumerate(tasks, 1):
-            have = previous.get(task.path)
-            if have and have[0] == task.key and live.get(task.path, ("",))[0] == have[1]:
-                files[task.path] = OutputFile(have[1])
-            else:
-                data = task.render()
-                files[task.path] = OutputFile(digest_of(data), data=data)
-            keys[task.path] = (task.key, files[task.path].digest)
-            if done % 200 == 0:
-                self.progress(f"{self.site.name}: pages", done, len(tasks))
-        self.cache.put("pages", self.cache_key, keys)
-        return files
 
     def _copies(self, bodies: Mapping[str, Body]) -> tuple[dict, list[Problem]]:  # type: ignore[type-arg]
         strip = not self.site.keep_image_metadata
@@ -169,33 +171,78 @@ class SiteBuild:
                 wanted.append((body.entry.url + name, file, strip, self.config.rel(file)))
         return copy_all(copier, wanted)
 
-    # -- audit ---------------------------------------------------------------------------
-    def audit(
-        self, sources: Sequence[Source], options: BuildOptions, files: Mapping[str, OutputFile]
-    ) -> list[Problem]:
-        auditor = SiteAudit(self.config, self.site, sources, options, self._theme_text())
-        cached = self.cache.get("audit", self.cache_key) or {}
-        known = cached.get("hits", {}) if cached.get("tokens") == auditor.digest else {}
-        hits_now: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    # -- start: what must be rendered, the audit, the spare ---------------------------------
+    def start(self, sources: Sequence[Source], options: BuildOptions) -> None:
+        """Decide which pages need rendering and get ready to audit and write them.
+
+        Runs in the parent before any worker is forked, so the workers inherit the
+        compiled templates, the site-wide fragments and the audit's search automaton.
+        """
+        self.auditor = SiteAudit(self.config, self.site, sources, options, self._theme_text())
+        previous: dict[str, tuple[str, str]] = self.cache.get("pages", self.cache_key) or {}
+        live = self.trees.live_manifest() if self.trees else {}
+        for index, task in enumerate(self.tasks):
+            have = previous.get(task.path)
+            if have and have[0] == task.key and live.get(task.path, ("",))[0] == have[1]:
+                self.files[task.path] = OutputFile(have[1])  # as the live tree holds it
+                self.keys[task.path] = have
+            else:
+                self.pending.append(index)
+        self.files.update({path: out for path, (out, _label) in self.copies.items()})
+        if self.pending:
+            _ = self.pages.chrome  # render the site-wide fragments once, before forking
+        if self.trees is not None:
+            self.patch = self.trees.begin()
+
+    def make(self, index: int) -> Made:
+        """Render one page, audit its bytes, write it into the spare (when writing)."""
+        task = self.tasks[index]
+        data = task.render()
+        digest = digest_of(data)
+        assert self.auditor is not None
+        hits = self.auditor.scan(task.path, data)
+        findings = tuple(self.auditor.findings(task.path, hits, data)) if hits else ()
+        entry = None
+        if self.patch is not None and not findings:
+            entry = self.patch.put(task.path, OutputFile(digest, data=data))
+        return Made(task.path, digest, hits, findings, entry)
+
+    # -- conclude: the audit of everything else ---------------------------------------------
+    def conclude(self, made: Sequence[Made]) -> list[Problem]:
+        assert self.auditor is not None
         problems: list[Problem] = []
-        for path in sorted(files):
-            out = files[path]
-            data = out.data
+        audit_cache: dict[str, Any] = self.cache.get("audit", self.cache_key) or {}
+        known = (
+            audit_cache.get("hits", {}) if audit_cache.get("tokens") == self.auditor.digest else {}
+        )
+        hits_now: dict[tuple[str, str], Hits] = {}
+        for result in made:
+            self.files[result.path] = OutputFile(result.digest)  # in the spare already
+            self._made[result.path] = result
+            self.keys[result.path] = (self.task_keys[result.path], result.digest)
+            hits_now[(result.path, result.digest)] = result.hits
+            problems.extend(result.findings)
+        for path in sorted(self.files.keys() - self._made.keys()):
+            out = self.files[path]
             hits = known.get((path, out.digest))
+            data = None
             if hits is None:
-                data = data if data is not None else self._read(path, out)
-                hits = auditor.scan(path, data)
+                data = self._read(path, out)
+                hits = self.auditor.scan(path, data)
             hits_now[(path, out.digest)] = hits
             if hits:
                 data = data if data is not None else self._read(path, out)
-                problems.extend(auditor.findings(path, hits, data))
-        self.cache.put("audit", self.cache_key, {"tokens": auditor.digest, "hits": hits_now})
+                problems.extend(self.auditor.findings(path, hits, data))
+        self.cache.put("audit", self.cache_key, {"tokens": self.auditor.digest, "hits": hits_now})
+        self.cache.put("pages", self.cache_key, self.keys)
         return problems
 
     def _read(self, path: str, out: OutputFile) -> bytes:
+        if out.data is not None:
+            return out.data
         if out.copy_from is not None:
             return out.copy_from.read_bytes()
-        assert self.trees is not None  # reused files exist only when writing
+        assert self.trees is not None  # unchanged pages exist only when writing
         return (self.trees.live / path).read_bytes()
 
     def _theme_text(self) -> str:
@@ -206,13 +253,14 @@ class SiteBuild:
         return "\n".join(parts)
 
     # -- publishing ------------------------------------------------------------------------
-    def publish(self, files: Mapping[str, OutputFile]) -> SiteReport:
-        assert self.trees is not None
-        report = self.trees.publish(files)
+    def publish(self) -> SiteReport:
+        assert self.trees is not None and self.patch is not None
+        done = {path: made.entry for path, made in self._made.items() if made.entry is not None}
+        report = self.patch.finish(self.files, done)
         return SiteReport(
             self.site.name,
             self.trees.live,
-            len(files),
+            len(self.files),
             report.written,
             report.deleted,
             report.unchanged,

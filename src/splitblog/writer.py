@@ -101,8 +101,8 @@ class SiteTrees:
         return self._load_manifests().get(tree) or _scan(self.live)
 
     # -- publishing ----------------------------------------------------------------------
-    def publish(self, files: Mapping[str, OutputFile]) -> WriteReport:
-        """Bring the spare up to date with `files`, then swap it in as the live tree."""
+    def begin(self) -> Patch:
+        """Start bringing the spare up to date; nothing visible changes until `finish`."""
         manifests = self._load_manifests()
         live_id = self._tree_id(self.live)
         live_manifest = manifests.get(live_id, {}) if live_id else {}
@@ -111,23 +111,82 @@ class SiteTrees:
         spare_id = self._tree_id(self.spare)
         if spare_id is None:
             self.spare.mkdir(parents=True)
-            spare_id = self._tree_id(self.spare)
             spare_manifest: Manifest = {}
         elif spare_id in manifests:
             spare_manifest = manifests[spare_id]
         else:
             spare_manifest = _scan(self.spare)
         # The spare is about to change: forget what it held until the swap is done.
-        manifests.pop(spare_id, None)  # type: ignore[arg-type]
-        self._save_manifests({k: v for k, v in manifests.items() if k == live_id})
-        report, new_manifest = _patch(self.spare, spare_manifest, files, self.live)
-        _exchange(self.spare, self.live)
-        # The trees have swapped places (their inodes came along).
-        kept = {self._tree_id(self.live) or "": new_manifest}
-        if live_id and self.spare.exists():
-            kept[live_id] = live_manifest
+        kept = {live_id: live_manifest} if live_id else {}
         self._save_manifests(kept)
-        return report
+        return Patch(self, live_id, live_manifest, spare_manifest)
+
+    def publish(self, files: Mapping[str, OutputFile]) -> WriteReport:
+        """Bring the spare up to date with `files`, then swap it in as the live tree."""
+        return self.begin().finish(files, {})
+
+
+class Patch:
+    """One build's changes to a site's spare tree, then the swap that makes them live.
+
+    `put` may run in several (forked) processes at once — each file is written by one of
+    them — and they hand their manifest entries back to `finish`.
+    """
+
+    def __init__(
+        self, trees: SiteTrees, live_id: str | None, live: Manifest, spare: Manifest
+    ) -> None:
+        self.trees = trees
+        self.live_id = live_id
+        self.live_manifest = live
+        self.spare_manifest = spare
+        self.known_dirs: set[str] = {""}
+        for path in spare:
+            parent = path.rpartition("/")[0]
+            while parent not in self.known_dirs:
+                self.known_dirs.add(parent)
+                parent = parent.rpartition("/")[0]
+
+    def put(self, path: str, out: OutputFile) -> tuple[tuple[str, int, int], bool]:
+        """Make the spare hold `out` at `path`: (its manifest entry, whether it was written)."""
+        if not is_safe_relpath(path):
+            raise OutputError(Problem(f"refusing to write outside the site: {path!r}"))
+        root = self.trees.spare
+        have = self.spare_manifest.get(path)
+        # Plain strings, not Path objects: this runs once per output file.
+        target = f"{root}/{path}"
+        if have is not None and have[0] == out.digest and _same_stat(target, have):
+            return have, False
+        try:
+            _ensure_parent(root, path, self.known_dirs)
+            info = _write(target, out, f"{self.trees.live}/{path}")
+        except OSError as exc:
+            raise OutputError(_os_problem(exc, root)) from None
+        return (out.digest, info.st_size, info.st_mtime_ns), True
+
+    def finish(
+        self, files: Mapping[str, OutputFile], done: Mapping[str, tuple[tuple[str, int, int], bool]]
+    ) -> WriteReport:
+        """Write what `done` (the files put already) lacks, remove what is gone, swap."""
+        root = self.trees.spare
+        stale = self.spare_manifest.keys() - files.keys()
+        for path in stale:
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                (root / path).unlink()
+        manifest: Manifest = {}
+        written = 0
+        for path, out in files.items():
+            entry, wrote = done[path] if path in done else self.put(path, out)
+            manifest[path] = entry
+            written += wrote
+        _prune(root, stale)
+        _exchange(self.trees.spare, self.trees.live)
+        # The trees have swapped places (their inodes came along).
+        kept = {self.trees._tree_id(self.trees.live) or "": manifest}
+        if self.live_id and self.trees.spare.exists():
+            kept[self.live_id] = self.live_manifest
+        self.trees._save_manifests(kept)
+        return WriteReport(written, len(stale), len(files) - written)
 
 
 def _scan(root: Path) -> Manifest:
@@ -145,45 +204,9 @@ def _scan(root: Path) -> Manifest:
     return manifest
 
 
-def _patch(
-    root: Path, manifest: Manifest, files: Mapping[str, OutputFile], live: Path
-) -> tuple[WriteReport, Manifest]:
-    """Make the tree at `root` hold exactly `files`, touching only what differs."""
-    written = deleted = 0
-    result: Manifest = {}
-    known_dirs: set[str] = {""}
-    for path in manifest:
-        parent = path.rpartition("/")[0]
-        while parent not in known_dirs:
-            known_dirs.add(parent)
-            parent = parent.rpartition("/")[0]
-    for path in manifest.keys() - files.keys():
-        with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            (root / path).unlink()
-        deleted += 1
+def _same_stat(path: str, have: tuple[str, int, int]) -> bool:
     try:
-        for path, out in files.items():
-            if not is_safe_relpath(path):
-                raise OutputError(Problem(f"refusing to write outside the site: {path!r}"))
-            have = manifest.get(path)
-            target = root / path
-            if have is not None and have[0] == out.digest and _same_stat(target, have):
-                result[path] = have
-                continue
-            _ensure_parent(root, path, known_dirs)
-            _write(target, out, live / path)
-            info = target.stat()
-            result[path] = (out.digest, info.st_size, info.st_mtime_ns)
-            written += 1
-    except OSError as exc:
-        raise OutputError(_os_problem(exc, root)) from None
-    _prune(root, manifest.keys() - files.keys())
-    return WriteReport(written, deleted, len(files) - written), result
-
-
-def _same_stat(path: Path, have: tuple[str, int, int]) -> bool:
-    try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return False
     return info.st_size == have[1] and info.st_mtime_ns == have[2]
@@ -193,29 +216,54 @@ def _ensure_parent(root: Path, path: str, known_dirs: set[str]) -> None:
     parent = path.rpartition("/")[0]
     if parent in known_dirs:
         return
-    folder = root / parent
+    folder = f"{root}/{parent}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        _make_dirs(folder, root, parent, known_dirs)
     except (FileExistsError, NotADirectoryError):
         # A file stands where a folder must go (a page became a section): replace it.
-        probe = folder
+        probe = Path(folder)
         while not probe.exists() or probe.is_dir():
             probe = probe.parent
         probe.unlink()
-        folder.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
     while parent not in known_dirs:
         known_dirs.add(parent)
         parent = parent.rpartition("/")[0]
 
 
-def _write(target: Path, out: OutputFile, live_copy: Path) -> None:
-    if target.is_dir():
-        shutil.rmtree(target)
-    if out.data is not None:
-        with open(target, "wb") as handle:
-            handle.write(out.data)
-    else:
+def _make_dirs(folder: str, root: Path, parent: str, known_dirs: set[str]) -> None:
+    """mkdir for the new folder only, when its parent is known to exist (the usual case:
+    posts/ exists, posts/new-post/ does not) — one system call instead of a walk up."""
+    above = parent.rpartition("/")[0]
+    if above in known_dirs:
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            if not os.path.isdir(folder):
+                raise
+        return
+    os.makedirs(folder, exist_ok=True)
+
+
+def _write(target: str, out: OutputFile, live_copy: str) -> os.stat_result:
+    """Write the file and return its stat (taken from the open descriptor)."""
+    if out.data is None:
+        if os.path.isdir(target):
+            shutil.rmtree(target)
         shutil.copyfile(out.copy_from or live_copy, target)
+        return os.stat(target)
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except IsADirectoryError:
+        shutil.rmtree(target)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(out.data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        return os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _prune(root: Path, removed: set[str]) -> None:
