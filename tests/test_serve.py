@@ -86,11 +86,11 @@ def stop_cleanly(server: ServeProcess) -> None:
 def start_serve(tmp_path: Path) -> Iterator[Callable[..., ServeProcess]]:
     started: list[ServeProcess] = []
 
-    def start(project: Project, *args: str) -> ServeProcess:
+    def start(project: Project, *args: str, sites: int = 2) -> ServeProcess:
         log = tmp_path / f"serve-{len(started)}.log"
         server = ServeProcess(project.root, log, args)
         started.append(server)
-        return server.start()
+        return server.start(sites)
 
     yield start
     for server in started:
@@ -472,3 +472,26 @@ def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
     finally:
         stop_cleanly(first)
         first.kill()
+
+
+def test_a_failed_first_build_then_a_site_added_on_the_next_port(
+    tmp_path: Path, start_serve: Callable[..., ServeProcess]
+) -> None:
+    project = small_project(tmp_path / "site")
+    post = project.post("2026-01-16-for-family", "family", title="Family Dinner")
+    server = start_serve(project, sites=3)  # a third port kept free for the family site
+    assert "unknown audience 'family'" in server.output
+    waiting = get(pro_port(server), "/")  # nothing built yet: a page that waits for it
+    assert waiting.status == 503 and "EventSource" in waiting.text
+    third = server.port + 2
+    family = '\n[sites.family]\ntitle = "Family Site"\nbase_url = "https://family.example.org/"\ntheme = "personal"\n'
+    project.config(CONFIG + family)
+    wait_for(lambda: f"family → http://127.0.0.1:{third}/" in server.output, DEADLINE, "new site")
+    home = wait_for(lambda: (r := get(third, "/")).status == 200 and r, DEADLINE, "family site")
+    assert "Family Dinner" in home.text and "Quarterly Launch Notes" not in home.text
+    assert "Quarterly Launch Notes" in get(pro_port(server), "/").text
+    post.unlink()
+    project.config(CONFIG)
+    wait_for(lambda: server.output.count("reloaded") >= 2, DEADLINE, "the site removed")
+    with pytest.raises(OSError):
+        get(third, "/", timeout=2)
