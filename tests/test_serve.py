@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
+from splitblog.theming import SHIPPED
+
 from .conftest import BASE_CONFIG, Project
 from .serving import EventStream, ServeProcess, get, raw_get, record_latency, wait_for
 
@@ -453,6 +455,34 @@ def test_sigterm_stops_it_cleanly(tmp_path: Path) -> None:
         assert server.stop(signal.SIGTERM) == 0
         assert not temp.exists()
         assert "Traceback" not in server.output and "Stopped" in server.output
+    finally:
+        server.kill()
+
+
+def test_stopping_during_a_rebuild_lets_it_finish_then_cleans_up(tmp_path: Path) -> None:
+    project = small_project(tmp_path / "site")
+    slow = '{% if "Slow" in post.title %}{% for i in range(30000000) %}{% endfor %}{% endif %}'
+    template = (SHIPPED / "_base" / "templates" / "post.html").read_text()
+    project.write("themes/professional/templates/post.html", template + slow)
+    server = ServeProcess(project.root, tmp_path / "serve.log").start()
+    try:
+        temp = server.temp_dir
+        project.post("2026-01-10-launch-notes", PRO, title="Slow Launch Notes")
+
+        def building() -> bool:  # a request waits while a build runs
+            try:
+                get(pro_port(server), "/", timeout=0.3)
+            except TimeoutError:
+                return True
+            return False
+
+        wait_for(building, DEADLINE, "the slow rebuild to start")
+        assert server.stop() == 0
+        output = server.output
+        assert "rebuilt in" in output.split("Stopping")[1], output  # finished, not cut off
+        assert "Build failed" not in output and "Traceback" not in output
+        assert not temp.exists()
+        assert not any((project.root / ".splitblog" / "trees").iterdir())
     finally:
         server.kill()
 

@@ -243,13 +243,26 @@ def _run(
     echo("Watching for changes; press Ctrl-C to stop.")
     if options.open_browser:
         _open_browser(next(iter(previewer.urls().values())), echo)
+    done = threading.Event()
     loop = threading.Thread(
-        target=build_loop, args=(changes, gate, hub, previewer, watcher), name="build-loop"
+        target=_until_done,
+        args=(done, build_loop, changes, gate, hub, previewer, watcher),
+        name="build-loop",
     )
     loop.start()
-    cleanup.callback(loop.join)  # a build in progress finishes before its folder goes
+    # Waiting on an Event, not Thread.join: a join that Ctrl-C interrupts marks a still
+    # running thread as stopped on Python 3.11 (gh-90882), and a second join would not
+    # wait for the build in progress before its folder is removed.
+    cleanup.callback(done.wait)
     cleanup.callback(changes.close)
-    loop.join()
+    done.wait()  # until Ctrl-C or SIGTERM: the loop ends only when changes close
+
+
+def _until_done(done: threading.Event, run: Callable[..., None], *args: object) -> None:
+    try:
+        run(*args)
+    finally:
+        done.set()
 
 
 def _remove_spares(previewer: Previewer, output: Path) -> None:
