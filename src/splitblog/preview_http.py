@@ -5,6 +5,7 @@ adds the live-reload script to the HTML it sends, and streams build states to th
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -46,6 +47,12 @@ class SiteServer(ThreadingHTTPServer):
         self.gate = gate
         self.hub = hub
         super().__init__(address, SiteHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A tab closed or reloaded mid-response is normal here, not worth a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -181,6 +188,8 @@ class SiteServers:
             if name in self._servers:
                 continue
             try:
+                if port > 65535:
+                    raise OSError(f"no port left above {port - 1}")
                 server = SiteServer((self.bind, port), self.output / name, self.gate, self.hub)
             except OSError as exc:
                 problems.append(

@@ -28,6 +28,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
+from .errors import Problem, SplitblogError
 from .model import Config
 from .theming import theme_roots
 
@@ -167,7 +168,15 @@ class Watcher:
         self.follow(plan)
 
     def start(self) -> None:
-        self._observer.start()
+        try:
+            self._observer.start()
+        except OSError as exc:
+            raise SplitblogError(
+                Problem(
+                    f"cannot watch the project's files: {exc.strerror or exc}",
+                    hint="on Linux, raise fs.inotify.max_user_watches (sysctl)",
+                )
+            ) from None
 
     def follow(self, plan: WatchPlan) -> None:
         """Watch what `plan` names (a configuration change may name other themes)."""
