@@ -35,6 +35,7 @@ from .errors import Problem, SplitblogError
 from .livereload import BuildGate, BuildState, Hub
 from .model import BuildOptions, Config
 from .preview_http import SiteServers
+from .progress import progress_bar
 from .watching import Changes, Watcher, watch_plan
 
 Echo = Callable[..., None]
@@ -233,8 +234,6 @@ def _run(
     watcher.start()  # before the first build: an edit made while it runs is not lost
     cleanup.callback(watcher.stop)
     echo(f"Preview folder: {output} (removed on exit)")
-    from .progress import progress_bar
-
     with progress_bar() as progress:
         hub.publish(previewer.rebuild(set(), progress))
     servers.start()
@@ -243,26 +242,34 @@ def _run(
     echo("Watching for changes; press Ctrl-C to stop.")
     if options.open_browser:
         _open_browser(next(iter(previewer.urls().values())), echo)
-    done = threading.Event()
-    loop = threading.Thread(
-        target=_until_done,
-        args=(done, build_loop, changes, gate, hub, previewer, watcher),
-        name="build-loop",
-    )
-    loop.start()
-    # Waiting on an Event, not Thread.join: a join that Ctrl-C interrupts marks a still
-    # running thread as stopped on Python 3.11 (gh-90882), and a second join would not
-    # wait for the build in progress before its folder is removed.
-    cleanup.callback(done.wait)
+    done = _start_loop(changes, gate, hub, previewer, watcher)
+    cleanup.callback(done.wait)  # a build in progress finishes before its folder goes
     cleanup.callback(changes.close)
-    done.wait()  # until Ctrl-C or SIGTERM: the loop ends only when changes close
+    done.wait()  # until Ctrl-C or SIGTERM: the loop ends by itself only on a bug
+    raise SplitblogError(
+        Problem("the build loop stopped unexpectedly", hint="see the error above; please report it")
+    )
 
 
-def _until_done(done: threading.Event, run: Callable[..., None], *args: object) -> None:
-    try:
-        run(*args)
-    finally:
-        done.set()
+def _start_loop(
+    changes: Changes, gate: BuildGate, hub: Hub, previewer: Previewer, watcher: Watcher
+) -> threading.Event:
+    """The build loop on its own thread, and an Event set when it ends.
+
+    The main thread waits on the Event, not on Thread.join: on Python 3.11 a join that
+    Ctrl-C interrupts marks the still running thread as stopped (gh-90882), and the
+    cleanup's join would then not wait for the build in progress.
+    """
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            build_loop(changes, gate, hub, previewer, watcher)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="build-loop").start()
+    return done
 
 
 def _remove_spares(previewer: Previewer, output: Path) -> None:
