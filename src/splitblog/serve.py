@@ -242,9 +242,7 @@ def _run(
     echo("Watching for changes; press Ctrl-C to stop.")
     if options.open_browser:
         _open_browser(next(iter(previewer.urls().values())), echo)
-    done = _start_loop(changes, gate, hub, previewer, watcher)
-    cleanup.callback(done.wait)  # a build in progress finishes before its folder goes
-    cleanup.callback(changes.close)
+    done = _start_loop(cleanup, changes, gate, hub, previewer, watcher)
     done.wait()  # until Ctrl-C or SIGTERM: the loop ends by itself only on a bug
     raise SplitblogError(
         Problem("the build loop stopped unexpectedly", hint="see the error above; please report it")
@@ -252,13 +250,20 @@ def _run(
 
 
 def _start_loop(
-    changes: Changes, gate: BuildGate, hub: Hub, previewer: Previewer, watcher: Watcher
+    cleanup: contextlib.ExitStack,
+    changes: Changes,
+    gate: BuildGate,
+    hub: Hub,
+    previewer: Previewer,
+    watcher: Watcher,
 ) -> threading.Event:
     """The build loop on its own thread, and an Event set when it ends.
 
     The main thread waits on the Event, not on Thread.join: on Python 3.11 a join that
     Ctrl-C interrupts marks the still running thread as stopped (gh-90882), and the
-    cleanup's join would then not wait for the build in progress.
+    cleanup's join would then not wait for the build in progress. The cleanup is
+    registered before the thread starts, so a signal arriving during `start()` cannot
+    leave a loop waiting for changes that will never come.
     """
     done = threading.Event()
 
@@ -268,7 +273,14 @@ def _start_loop(
         finally:
             done.set()
 
-    threading.Thread(target=run, name="build-loop").start()
+    def wait_for_build_in_progress() -> None:
+        if thread.ident is not None:  # it ran: it ends now that changes are closed
+            done.wait()
+
+    thread = threading.Thread(target=run, name="build-loop", daemon=True)
+    cleanup.callback(wait_for_build_in_progress)  # before the folder it writes goes
+    cleanup.callback(changes.close)
+    thread.start()
     return done
 
 
