@@ -89,12 +89,10 @@ class SiteHandler(BaseHTTPRequestHandler):
             found = resolve(server.root, self.path) if server.root.is_dir() else None
             data, status, kind = self._read(found)
             output = server.hub.state.output
-        if isinstance(found, Redirect):
-            self._send(HTTPStatus.MOVED_PERMANENTLY, "", b"", with_body, location=found.location)
-            return
         if kind.startswith("text/html"):
             data = inject(data, output)
-        self._send(status, kind, data, with_body)
+        location = found.location if isinstance(found, Redirect) else None
+        self._send(status, kind, data, with_body, location)
 
     def _read(self, found: Resolution | None) -> tuple[bytes, int, str]:
         """The body, status and type of a response, read while no build can swap files."""
@@ -223,8 +221,8 @@ class SiteServers:
     def _stop(self, name: str) -> None:
         server = self._servers.pop(name)
         thread = self._threads.pop(name, None)
-        if thread is not None:
-            server.shutdown()
+        if thread is not None and thread.ident is not None:  # started (shutdown() would
+            server.shutdown()  # wait forever for a serve_forever that never ran)
             thread.join()
         server.server_close()
 
