@@ -346,6 +346,11 @@ def test_an_edited_title_is_served_within_seconds(
         record_latency(latency_file, "http: edit title", time.monotonic() - saved)
         assert title in get(port, "/").text
     assert title not in get(home_port(server), "/").text
+    # A theme folder that did not exist at start is noticed, and watched from then on.
+    for words in ("Lost in space", "Lost in time"):
+        lost = '{% extends "base.html" %}{% block main %}<h1>' + words + "</h1>{% endblock %}"
+        project.write("themes/professional/templates/404.html", lost)
+        wait_for(lambda w=words: w in get(port, "/nowhere/").text, DEADLINE, words)
 
 
 def test_a_new_post_appears_and_a_deleted_one_is_gone(

@@ -202,7 +202,8 @@ def build_loop(
     while (batch := changes.next_batch()) is not None:
         with gate.building():
             hub.publish(previewer.rebuild(batch))
-        watcher.follow(watch_plan(previewer.config))
+        for folder in watcher.follow(watch_plan(previewer.config)):
+            changes.add(folder)  # one more (usually no-op) build catches what came before
 
 
 def serve(config_path: Path, options: ServeOptions, echo: Echo) -> None:

@@ -178,12 +178,15 @@ class Watcher:
                 )
             ) from None
 
-    def follow(self, plan: WatchPlan) -> None:
-        """Watch what `plan` names (a configuration change may name other themes)."""
+    def follow(self, plan: WatchPlan) -> set[Path]:
+        """Watch what `plan` names (a new folder, a configuration naming other themes);
+        the folders newly watched. A change made in one before its watch began went
+        unseen: the caller checks them once more."""
         self._recorder.plan = plan
         wanted = plan.directories()
         for key in set(self._watches) - wanted:
             self._observer.unschedule(self._watches.pop(key))
+        added = set()
         for folder, recursive in _sorted(wanted - set(self._watches)):
             try:
                 self._watches[(folder, recursive)] = self._observer.schedule(
@@ -191,6 +194,8 @@ class Watcher:
                 )
             except OSError:
                 continue  # gone meanwhile: its parent's watch or the next plan sees it
+            added.add(folder)
+        return added
 
     def stop(self) -> None:
         self._observer.stop()
