@@ -60,13 +60,12 @@ class WatchPlan:
         A missing folder is watched for from its nearest existing parent, so creating
         it is noticed; the next plan then watches inside it.
         """
-        recursive = {t for t in self.trees if t.is_dir()}
+        existing = {t for t in self.trees if t.is_dir()}
         recursive = {
-            t for t in recursive if not any(t != o and t.is_relative_to(o) for o in recursive)
+            t for t in existing if not any(t != o and t.is_relative_to(o) for o in existing)
         }
-        flat = {f.parent for f in self.files} | {
-            _existing_parent(t) for t in self.trees - recursive
-        }
+        missing = self.trees - existing
+        flat = {f.parent for f in self.files} | {_existing_parent(t) for t in missing}
         flat = {d for d in flat if not any(d.is_relative_to(o) for o in recursive)}
         return frozenset({(d, True) for d in recursive} | {(d, False) for d in flat})
 
