@@ -202,7 +202,7 @@ class ServeProcess:
 
 def record_latency(where: Path, name: str, seconds: float) -> None:
     """Print an observed edit-to-new-page latency and add it to a small JSON file."""
-    print(f"\n{name}: edit → new page served in {seconds * 1000:.0f} ms")
+    print(f"\nlatency, {name}: {seconds * 1000:.0f} ms")
     data = json.loads(where.read_text()) if where.exists() else {}
     data.setdefault(name, []).append(round(seconds, 4))
     where.write_text(json.dumps(data, indent=2))

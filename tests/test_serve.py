@@ -343,7 +343,7 @@ def test_an_edited_title_is_served_within_seconds(
         saved = time.monotonic()
         project.post("2026-01-10-launch-notes", PRO, title=title)
         wait_for(lambda t=title: t in get(port, "/posts/launch-notes/").text, DEADLINE, title)
-        record_latency(latency_file, "http: edit title", time.monotonic() - saved)
+        record_latency(latency_file, "http: title edit → new page served", time.monotonic() - saved)
         assert title in get(port, "/").text
     assert title not in get(home_port(server), "/").text
     # A theme folder that did not exist at start is noticed, and watched from then on.
@@ -363,7 +363,7 @@ def test_a_new_post_appears_and_a_deleted_one_is_gone(
     saved = time.monotonic()
     path = project.post("2026-02-01-fresh-thoughts", PRO, title="Fresh Thoughts")
     wait_for(lambda: get(port, "/posts/fresh-thoughts/").status == 200, DEADLINE, "new post")
-    record_latency(latency_file, "http: new post", time.monotonic() - saved)
+    record_latency(latency_file, "http: new post → served", time.monotonic() - saved)
     assert "Fresh Thoughts" in get(port, "/").text
     assert get(home_port(server), "/posts/fresh-thoughts/").status == 404
     path.unlink()
