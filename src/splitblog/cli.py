@@ -143,6 +143,44 @@ def check(sites: tuple[str, ...], drafts: bool, future: bool, config_path: Path 
 
 
 @cli.command()
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port of the first site in the configuration; the next site gets the next port.",
+)
+@click.option(
+    "--bind",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADDRESS",
+    help="Address to listen on (0.0.0.0 for every interface, e.g. to preview on a phone).",
+)
+@click.option("--drafts", is_flag=True, help="Include posts marked draft: true.")
+@click.option("--future", is_flag=True, help="Include posts dated in the future.")
+@click.option("--no-open", is_flag=True, help="Do not open the first site in a browser.")
+@config_option
+@reports_errors
+def serve(
+    port: int, bind: str, drafts: bool, future: bool, no_open: bool, config_path: Path | None
+) -> None:
+    """Preview every site, each on its own port, rebuilt and reloaded on every change.
+
+    Builds into a temporary folder (never OUTPUT), with each site's address set to its
+    preview address so every link stays on the preview. A failed rebuild keeps the last
+    good pages and shows its problems in every open tab. Ctrl-C stops it.
+    """
+    from .serve import ServeOptions
+    from .serve import serve as run_serve
+
+    options = ServeOptions(
+        port=port, bind=bind, drafts=drafts, future=future, open_browser=not no_open
+    )
+    run_serve(config_path or find_config(Path.cwd()), options, click.echo)
+
+
+@cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @reports_errors
 def init(directory: Path) -> None:
