@@ -53,7 +53,7 @@ def test_deploy_publishes_exactly_the_build_and_a_redeploy_changes_nothing(
     output = deploy(project)
     assert stamps(pro) == before[PRO] and stamps(home) == before[HOME]
     rows = [line.split() for line in output.splitlines() if line.startswith((PRO, HOME))]
-    assert [row[2:4] for row in rows] == [["0", "0"], ["0", "0"]], output  # uploaded, deleted
+    assert [row[1:3] for row in rows] == [["0", "0"], ["0", "0"]], output  # uploaded, deleted
 
 
 def test_only_changed_files_are_uploaded_and_removed_ones_deleted(

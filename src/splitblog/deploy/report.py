@@ -1,64 +1,78 @@
-"""What `splitblog deploy` prints: every file of a dry run, a summary per site."""
+"""What `splitblog deploy` prints: every file of a dry run, a summary per site.
+
+Plain aligned text rather than a rich table: a target URL is never cut short or folded,
+and the lines are easy to grep in a CI log.
+"""
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Sequence
 
-from rich.console import Console
-from rich.table import Table
+import click
 
 from .run import DeployResult, SiteDeploy
 
+HEADER = ("site", "uploaded", "deleted", "unchanged", "bytes", "seconds", "target")
+
 
 def print_result(result: DeployResult) -> None:
-    console = Console(file=sys.stdout, highlight=False, markup=False, soft_wrap=True)
     for name in result.skipped:
-        console.print(f"{name}: no [sites.{name}.deploy] table; not deployed.")
+        click.echo(f"{name}: no [sites.{name}.deploy] table; not deployed.")
     built = result.build
     if built.up_to_date:
-        console.print(f"Build: nothing changed since the last build ({built.seconds:.2f} s).")
+        click.echo(f"Build: nothing changed since the last build ({built.seconds:.2f} s).")
     else:
-        console.print(f"Build: {len(built.sites)} sites built and audited ({built.seconds:.2f} s).")
+        click.echo(f"Build: {len(built.sites)} sites built and audited ({built.seconds:.2f} s).")
     if result.dry_run:
         for site in result.sites:
-            _print_plan(console, site)
-        console.print("Dry run: no target was changed.")
+            _print_plan(site)
+        click.echo("Dry run: no target was changed.")
         return
-    table = Table(box=None, pad_edge=False)
-    for column in ("site", "target", "uploaded", "deleted", "unchanged", "bytes", "seconds"):
-        left = column in ("site", "target")
-        table.add_column(column, justify="left" if left else "right", overflow="fold")
-    for site in result.sites:
-        table.add_row(
+    rows = [HEADER] + [
+        (
             site.site,
-            site.target,
             str(len(site.plan.upload)),
             str(len(site.plan.delete)),
             str(site.plan.unchanged),
             size(site.plan.upload_bytes),
             f"{site.seconds:.2f}",
+            site.target,
         )
-    console.print(table)
+        for site in result.sites
+    ]
+    for line in columns(rows):
+        click.echo(line)
     count = len(result.sites)
-    console.print(f"Deployed {count} site{'s' * (count != 1)} in {result.seconds:.2f} s.")
+    click.echo(f"Deployed {count} site{'s' * (count != 1)} in {result.seconds:.2f} s.")
 
 
-def _print_plan(console: Console, site: SiteDeploy) -> None:
+def _print_plan(site: SiteDeploy) -> None:
     plan = site.plan
-    console.print(f"{site.site} → {site.target}")
+    click.echo(f"{site.site} → {site.target}")
     for file in plan.upload:
-        console.print(f"  upload  {file.path}  ({size(file.size)})")
+        click.echo(f"  upload  {file.path}  ({size(file.size)})")
     for path in plan.delete:
-        console.print(f"  delete  {path}")
-    console.print(
+        click.echo(f"  delete  {path}")
+    click.echo(
         f"  {len(plan.upload)} to upload ({size(plan.upload_bytes)}), "
         f"{len(plan.delete)} to delete, {plan.unchanged} unchanged"
     )
     if site.refused:
-        console.print(
+        click.echo(
             f"  a deploy would refuse: {len(plan.delete)} deletions are more than "
             f"max_deletes = {site.max_deletes} (--force allows them)"
         )
+
+
+def columns(rows: Sequence[Sequence[str]]) -> list[str]:
+    """The first column left-aligned, the numbers right-aligned, the last as it is."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for row in rows:
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:-1], widths[1:], strict=True)]
+        lines.append("  ".join([*cells, row[-1]]))
+    return lines
 
 
 def size(count: int) -> str:
