@@ -61,9 +61,9 @@ def deploy(
     with build_lock(config), contextlib.ExitStack() as stack:
         planned = [_plan(config, site, target, stack) for site, target in chosen]
         if dry_run:
-            results = tuple(p.result(force, 0.0) for p in planned)
+            results = tuple(p.result(refused=p.too_many_deletions and not force) for p in planned)
             return DeployResult(results, skipped, built, True, time.perf_counter() - started)
-        refusals = [p.refusal() for p in planned if p.result(force, 0.0).refused]
+        refusals = [p.refusal() for p in planned if p.too_many_deletions and not force]
         if refusals:
             raise DeployError(refusals)
         done = tuple(_apply(p, report) for p in planned)
@@ -81,14 +81,17 @@ class _Planned:
     plan: Plan
     seconds: float  # spent planning
 
-    def result(self, force: bool, applying: float) -> SiteDeploy:
-        too_many = len(self.plan.delete) > self.deploy.max_deletes
+    @property
+    def too_many_deletions(self) -> bool:
+        return len(self.plan.delete) > self.deploy.max_deletes
+
+    def result(self, *, refused: bool = False, applying: float = 0.0) -> SiteDeploy:
         return SiteDeploy(
             self.site.name,
             self.target.url,
             self.plan,
             self.deploy.max_deletes,
-            too_many and not force,
+            refused,
             self.seconds + applying,
         )
 
@@ -126,7 +129,7 @@ def _apply(planned: _Planned, report: BuildProgress) -> SiteDeploy:
     began = time.perf_counter()
     what = f"{planned.site.name}: upload"
     planned.publisher.apply(planned.plan, lambda done, total: report(what, done, total))
-    return planned.result(True, time.perf_counter() - began)
+    return planned.result(applying=time.perf_counter() - began)
 
 
 def select(
