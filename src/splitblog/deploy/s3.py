@@ -90,8 +90,13 @@ class S3Publisher(Publisher):
             max_pool_connections=WORKERS,
         )
         with self._errors():
-            self.client = boto3.session.Session(region_name=self.deploy.region).client(
-                "s3", endpoint_url=self.deploy.endpoint_url, config=settings
+            # boto3's default session: it keeps botocore's loaded service models, so the
+            # second site's client costs milliseconds instead of a fresh session's ~0.3 s.
+            self.client = boto3.client(
+                "s3",
+                region_name=self.deploy.region,
+                endpoint_url=self.deploy.endpoint_url,
+                config=settings,
             )
         return self
 
