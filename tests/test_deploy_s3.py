@@ -4,6 +4,7 @@ S3-compatible store through AWS_ENDPOINT_URL and the usual credential variables.
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -236,3 +237,12 @@ def test_an_unreachable_endpoint_is_one_line(
         'endpoint_url = "http://127.0.0.1:9"\n'
     )
     assert "cannot reach the S3 endpoint" in one_line_failure(project)
+
+
+def test_without_boto3_the_hint_is_one_line(
+    project: Project, bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.config(extra=f'\n[sites.{PRO}.deploy]\ntarget = "s3://{bucket}"\n')
+    monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 now raises ImportError
+    line = one_line_failure(project)
+    assert "needs boto3" in line and "pip install 'splitblog[s3]'" in line

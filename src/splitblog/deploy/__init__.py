@@ -1,2 +1,3 @@
 """Publishing built sites: one small publisher per target scheme behind one interface
-(`base.Publisher`), chosen by `targets.publisher_for`, driven by `run.deploy`."""
+(`base.Publisher`), made by `targets.Publishers` from the target's URL, driven by
+`run.deploy`."""

@@ -21,7 +21,7 @@ from ..errors import ConfigError, ContentError, DeployError, Problem
 from ..model import BuildOptions, Config, DeployConfig, SiteConfig
 from .base import Plan, Publisher, local_files
 from .identity import check_build, check_target
-from .targets import Target, parse_target, publisher_for
+from .targets import Publishers, Target, parse_target
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ def deploy(
     built = build(config, BuildOptions(), progress=report)
     # Hold the build lock while publishing: no other build may swap a folder mid-upload.
     with build_lock(config), contextlib.ExitStack() as stack:
-        planned = [_plan(config, site, target, stack) for site, target in chosen]
+        publishers = Publishers()
+        planned = [_plan(config, site, target, publishers, stack) for site, target in chosen]
         if dry_run:
             results = tuple(p.result(refused=p.too_many_deletions and not force) for p in planned)
             return DeployResult(results, skipped, built, True, time.perf_counter() - started)
@@ -104,7 +105,11 @@ class _Planned:
 
 
 def _plan(
-    config: Config, site: SiteConfig, target: Target, stack: contextlib.ExitStack[None]
+    config: Config,
+    site: SiteConfig,
+    target: Target,
+    publishers: Publishers,
+    stack: contextlib.ExitStack[None],
 ) -> _Planned:
     """Check that the built folder is this site's, and what the target holds; plan."""
     began = time.perf_counter()
@@ -117,7 +122,7 @@ def _plan(
     problems = check_build(config, site, files, where)
     if problems:
         raise DeployError(problems)
-    publisher = stack.enter_context(publisher_for(target, site, site.deploy, folder))
+    publisher = stack.enter_context(publishers.make(target, site, site.deploy, folder))
     plan = publisher.plan(files)
     foreign = check_target(config, site, publisher.fetch("sitemap.xml"), target.url)
     if foreign:

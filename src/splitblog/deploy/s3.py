@@ -62,26 +62,33 @@ def content_type(path: str) -> str:
     return kind
 
 
+def new_session() -> Any:
+    """A boto3 session: credentials, region and endpoint from the environment."""
+    try:
+        import boto3
+    except ImportError:
+        raise DeployError(
+            Problem(
+                "deploying to s3:// needs boto3, which is not installed",
+                hint="pip install 'splitblog[s3]'",
+            )
+        ) from None
+    return boto3.session.Session()
+
+
 class S3Publisher(Publisher):
-    def __init__(self, bucket: str, prefix: str, deploy: DeployConfig):
+    def __init__(self, bucket: str, prefix: str, deploy: DeployConfig, session: Any):
         self.bucket = bucket
         self.prefix = prefix
         self.deploy = deploy
+        self.session = session
         self.client: Any = None
         self.botocore: Any = None
 
     def __enter__(self) -> S3Publisher:
-        try:
-            import boto3
-            import botocore.config
-            import botocore.exceptions
-        except ImportError:
-            raise DeployError(
-                Problem(
-                    "deploying to s3:// needs boto3, which is not installed",
-                    hint="pip install 'splitblog[s3]'",
-                )
-            ) from None
+        import botocore.config  # boto3 is there (new_session), so botocore is too
+        import botocore.exceptions
+
         self.botocore = botocore.exceptions
         settings = botocore.config.Config(
             retries={"max_attempts": 3, "mode": "standard"},
@@ -90,9 +97,7 @@ class S3Publisher(Publisher):
             max_pool_connections=WORKERS,
         )
         with self._errors():
-            # boto3's default session: it keeps botocore's loaded service models, so the
-            # second site's client costs milliseconds instead of a fresh session's ~0.3 s.
-            self.client = boto3.client(
+            self.client = self.session.client(
                 "s3",
                 region_name=self.deploy.region,
                 endpoint_url=self.deploy.endpoint_url,

@@ -107,23 +107,36 @@ def _git(text: str, remote: str) -> Target:
     return Target("git", text, remote, branch)
 
 
-def publisher_for(
-    target: Target, site: SiteConfig, deploy: DeployConfig, folder: Path
-) -> Publisher:
-    """The publisher of a target's scheme, for the built site in `folder`; each module is
-    imported only when used (boto3 is an optional extra)."""
-    if target.kind == "file":
-        from .folder import FolderPublisher
+class Publishers:
+    """Makes the publisher of each target, for one deploy run.
 
-        return FolderPublisher(Path(target.address))
-    if target.kind == "git":
-        from .git import GitPublisher
+    What is costly to set up and safe to share is made once per run and dropped with it:
+    a boto3 session loads botocore's service models (~0.3 s), so every s3:// target of
+    a run uses one; a process-wide session would keep credentials from an earlier run.
+    Each scheme's module is imported only when used (boto3 is an optional extra).
+    """
 
-        return GitPublisher(target.address, target.part, site.name)
-    if target.kind == "s3":
-        from .s3 import S3Publisher
+    def __init__(self) -> None:
+        self.s3_session: object | None = None
 
-        return S3Publisher(target.address, target.part, deploy)
-    from .rsync import RsyncPublisher
+    def make(
+        self, target: Target, site: SiteConfig, deploy: DeployConfig, folder: Path
+    ) -> Publisher:
+        """The publisher of `target`'s scheme, for the built site in `folder`."""
+        if target.kind == "file":
+            from .folder import FolderPublisher
 
-    return RsyncPublisher(target.address, folder)
+            return FolderPublisher(Path(target.address))
+        if target.kind == "git":
+            from .git import GitPublisher
+
+            return GitPublisher(target.address, target.part, site.name)
+        if target.kind == "s3":
+            from .s3 import S3Publisher, new_session
+
+            if self.s3_session is None:
+                self.s3_session = new_session()
+            return S3Publisher(target.address, target.part, deploy, self.s3_session)
+        from .rsync import RsyncPublisher
+
+        return RsyncPublisher(target.address, folder)
