@@ -66,6 +66,7 @@ def new_session() -> Any:
     """A boto3 session: credentials, region and endpoint from the environment."""
     try:
         import boto3
+        import botocore.session
     except ImportError:
         raise DeployError(
             Problem(
@@ -73,7 +74,12 @@ def new_session() -> Any:
                 hint="pip install 'splitblog[s3]'",
             )
         ) from None
-    return boto3.session.Session()
+    core = botocore.session.get_session()
+    # Listings carry a LastModified per object, which botocore parses with dateutil —
+    # most of a no-change deploy's own CPU time. Nothing here reads them: keep the text
+    # (as the AWS CLI does), in this session only.
+    core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=str)
+    return boto3.session.Session(botocore_session=core)
 
 
 class S3Publisher(Publisher):
