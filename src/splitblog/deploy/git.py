@@ -54,6 +54,7 @@ class GitPublisher(Publisher):
         self.remote = remote
         self.branch = branch
         self.site = site
+        self.executable = "git"
         self.workspace: Path | None = None
         self.base: str | None = None  # the branch's tip when planned
         self.blobs: dict[str, str] = {}  # built path -> blob id
@@ -82,10 +83,11 @@ class GitPublisher(Publisher):
 
     # -- reading the branch -------------------------------------------------------------
     def plan(self, files: Mapping[str, LocalFile]) -> Plan:
-        heads = self._git("ls-remote", "--heads", "--", self.remote, f"refs/heads/{self.branch}")
+        heads = self._git("ls-remote", "--heads", "--", self.remote, self._ref)
         self.base = None
         remote: dict[str, tuple[str, str]] = {}
-        if heads.strip():
+        # ls-remote's pattern matches the end of a ref name: look for this very ref.
+        if any(line.partition("\t")[2] == self._ref for line in heads.splitlines()):
             self._git("fetch", "--quiet", "--no-tags", "--depth=1", self.remote, self._ref)
             self.base = self._git("rev-parse", "--verify", "FETCH_HEAD^{commit}").strip()
             listing = self._git("ls-tree", "-r", "-z", "--full-tree", self.base)
