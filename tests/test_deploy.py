@@ -234,6 +234,18 @@ def test_bad_targets_are_configuration_errors(
     assert not (project.root / "public").exists()  # stopped before building
 
 
+@pytest.mark.parametrize("where", ["public/personal", "public", "", ".."])
+def test_a_folder_target_must_not_hold_the_project_or_its_output(
+    project: Project, where: str
+) -> None:
+    target = (project.root / where).resolve()
+    project.config(extra=deploy_table(PRO, target.as_uri()))
+    output = deploy(project, code=1)
+    assert "sites.professional.deploy.target" in output
+    assert "is in the build output or holds the project" in output
+    assert not (project.root / "public").exists()
+
+
 def test_an_interrupted_deploy_is_completed_by_the_next(
     project: Project, targets: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..build import BuildResult, build, build_lock
 from ..build import Progress as BuildProgress
@@ -22,6 +23,8 @@ from ..model import BuildOptions, Config, DeployConfig, SiteConfig
 from .base import Plan, Publisher, local_files
 from .identity import check_build, check_target
 from .targets import Publishers, Target, parse_target
+
+ADD = 'add [sites.NAME.deploy] with target = "s3://bucket/prefix" (or another)'
 
 
 @dataclass(frozen=True)
@@ -151,16 +154,9 @@ def select(
             )
         )
     explicit = tuple(dict.fromkeys(names))
+    wanted = explicit or config.site_names
     problems: list[Problem] = []
-    targets: dict[str, Target] = {}
-    for site in config.sites:
-        if site.deploy is None:
-            continue
-        try:
-            targets[site.name] = parse_target(site.deploy.target)
-        except ValueError as exc:
-            if not explicit or site.name in explicit:
-                problems.append(_config_problem(config, site.name, "deploy.target", str(exc)))
+    targets = _targets(config, wanted, problems)
     for name in explicit:
         if config.site(name).deploy is None:
             problems.append(
@@ -169,14 +165,47 @@ def select(
                     name,
                     "deploy",
                     "no deploy table: nowhere to publish this site",
-                    f'add [sites.{name}.deploy] with target = "s3://bucket/prefix" (or another)',
+                    ADD.replace("NAME", name),
                 )
             )
-    wanted = explicit or config.site_names
-    for name in wanted:
-        for other, target in targets.items():
-            once = other not in wanted or name < other  # a pair of chosen sites: one line
-            if other != name and once and name in targets and targets[name].overlaps(target):
+    problems += _overlaps(config, wanted, targets)
+    chosen = [(config.site(n), targets[n]) for n in wanted if n in targets]
+    if not chosen and not problems:
+        problems.append(
+            Problem(
+                "no site has a deploy table: nowhere to publish", path=config.path.name, hint=ADD
+            )
+        )
+    if problems:
+        raise ConfigError(problems)
+    return chosen, tuple(n for n in wanted if config.site(n).deploy is None)
+
+
+def _targets(config: Config, wanted: Sequence[str], problems: list[Problem]) -> dict[str, Target]:
+    """Every site's parsed target (all of them: a chosen site's target must not overlap
+    an unchosen one's); problems only for the chosen sites."""
+    targets: dict[str, Target] = {}
+    for site in config.sites:
+        if site.deploy is None:
+            continue
+        try:
+            targets[site.name] = parse_target(site.deploy.target)
+        except ValueError as exc:
+            if site.name in wanted:
+                problems.append(_config_problem(config, site.name, "deploy.target", str(exc)))
+    return targets
+
+
+def _overlaps(
+    config: Config, wanted: Sequence[str], targets: Mapping[str, Target]
+) -> list[Problem]:
+    """A target that another site's target, the build output or the project is in."""
+    problems = []
+    for name in (n for n in wanted if n in targets):
+        target = targets[name]
+        for other, theirs in targets.items():
+            once = other not in wanted or name < other  # two chosen sites: one line
+            if other != name and once and target.overlaps(theirs):
                 problems.append(
                     _config_problem(
                         config,
@@ -186,19 +215,27 @@ def select(
                         "give each site its own target: one would overwrite the other",
                     )
                 )
-    chosen = [(config.site(n), targets[n]) for n in wanted if n in targets]
-    if not chosen and not problems:
-        problems.append(
-            Problem(
-                "no site has a deploy table: nowhere to publish",
-                path=config.path.name,
-                hint='add [sites.NAME.deploy] with target = "s3://bucket/prefix" (or another)',
+        if target.kind == "file" and _holds_project(config, Path(target.address)):
+            problems.append(
+                _config_problem(
+                    config,
+                    name,
+                    "deploy.target",
+                    f"{target.address} is in the build output or holds the project: a deploy "
+                    "would overwrite or delete them",
+                    "publish to a folder outside the project's output",
+                )
             )
-        )
-    if problems:
-        raise ConfigError(problems)
-    skipped = tuple(n for n in wanted if config.site(n).deploy is None)
-    return chosen, skipped
+    return problems
+
+
+def _holds_project(config: Config, folder: Path) -> bool:
+    output = config.output_dir.resolve()
+    return (
+        folder.is_relative_to(output)
+        or output.is_relative_to(folder)
+        or config.root.resolve().is_relative_to(folder)
+    )
 
 
 def _config_problem(
