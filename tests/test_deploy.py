@@ -263,12 +263,12 @@ def test_an_interrupted_deploy_is_completed_by_the_next(
         calls.append(file.path)
         real_upload(self, file)
 
-    monkeypatch.setattr(folder_module.FolderPublisher, "_upload", upload_then_die)
-    result = project.run("deploy", "--site", PRO)
+    with monkeypatch.context() as patch:
+        patch.setattr(folder_module.FolderPublisher, "_upload", upload_then_die)
+        result = project.run("deploy", "--site", PRO)
     assert result.exit_code == 130 and "deploy` again completes it" in result.output
     assert tree(pro) != project.files(PRO)  # half done: two uploads, no deletions
     assert "posts/pricing/index.html" in tree(pro)
-    monkeypatch.undo()
 
     # Also damage the target by hand: the next deploy compares with what is really there.
     (pro / "css/site.css").write_text("tampered")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from typing import Any
 import boto3
 import pytest
 from PIL import Image
+
+from splitblog.deploy import s3 as s3_module
 
 from .conftest import Project
 from .deploy_support import moto_server
@@ -204,6 +207,29 @@ def test_a_damaged_or_half_done_target_is_completed(
     assert row[1:3] == ["2", "1"]  # uploaded, deleted
     assert objects(aws, bucket, "pro/") == s3_project.files(PRO)
     assert "elsewhere/keep.txt" in listing(aws, bucket)
+
+
+def test_an_interrupted_upload_is_completed_by_the_next_deploy(
+    s3_project: Project, aws: Any, bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_put = s3_module.S3Publisher._put
+    started: list[str] = []
+    lock = threading.Lock()
+
+    def put_then_die(self, file):  # type: ignore[no-untyped-def]
+        with lock:
+            started.append(file.path)
+            if len(started) > 5:
+                raise KeyboardInterrupt
+        real_put(self, file)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(s3_module.S3Publisher, "_put", put_then_die)
+        result = s3_project.run("deploy", "--site", PRO)
+    assert result.exit_code == 130 and "Traceback" not in result.output
+    assert 0 < len(listing(aws, bucket, "pro/")) < len(s3_project.files(PRO))
+    deploy(s3_project, "--site", PRO)
+    assert objects(aws, bucket, "pro/") == s3_project.files(PRO)
 
 
 def one_line_failure(project: Project) -> str:
