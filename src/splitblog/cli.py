@@ -16,15 +16,16 @@ import click
 
 from . import __version__
 from .config import find_config, load_config
-from .errors import SplitblogError
+from .errors import DeployError, SplitblogError
 from .model import BuildOptions, Config
 
 
 def _fail(error: SplitblogError) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
-    count = len(error.problems)
-    click.echo(f"{count} problem{'s' * (count != 1)} found; nothing was written.", err=True)
+    if not isinstance(error, DeployError):  # a deploy's failure is its one line
+        count = len(error.problems)
+        click.echo(f"{count} problem{'s' * (count != 1)} found; nothing was written.", err=True)
     sys.exit(error.exit_code)
 
 
@@ -217,6 +218,37 @@ def new_post(title: str, audiences: tuple[str, ...], config_path: Path | None) -
     config = load(config_path)
     path = create_post(config, title, audiences)
     click.echo(config.rel(path))
+
+
+@cli.command()
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    metavar="NAME",
+    help="Only this site (repeat for several). Every site is still built and audited.",
+)
+@click.option("--dry-run", is_flag=True, help="List what would be uploaded and deleted.")
+@click.option("--force", is_flag=True, help="Delete more files than max_deletes allows.")
+@config_option
+@reports_errors
+def deploy(sites: tuple[str, ...], dry_run: bool, force: bool, config_path: Path | None) -> None:
+    """Build and audit, then publish each site to the target in its [sites.NAME.deploy]."""
+    from .deploy.report import print_result
+    from .deploy.run import deploy as run_deploy
+    from .progress import progress_bar
+
+    config = load(config_path)
+    try:
+        with progress_bar() as progress:
+            result = run_deploy(config, sites, dry_run=dry_run, force=force, progress=progress)
+    except KeyboardInterrupt:
+        click.echo(
+            "Interrupted: a target may be half updated; `splitblog deploy` again completes it.",
+            err=True,
+        )
+        sys.exit(130)
+    print_result(result)
 
 
 def main() -> None:

@@ -1,0 +1,141 @@
+"""Real deploy targets for the deploy tests, started and stopped by the tests: a moto S3
+server and an rsync daemon on free loopback ports, bare git repositories; and helpers
+that read a target back to compare it with the build."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+from collections.abc import Callable, Iterator
+from io import BytesIO
+from pathlib import Path
+
+STARTUP_SECONDS = 60.0  # a loaded two-core machine can take a while to import moto
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _listening(port: int, process: subprocess.Popen) -> bool:  # type: ignore[type-arg]
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
+@contextlib.contextmanager
+def _server(command: Callable[[int], list[str]], log: Path) -> Iterator[int]:
+    """Run `command(port)` on a free port until it listens (another process may take
+    the port first: try again); yield the port; stop the server however the test ends."""
+    for _attempt in range(3):
+        port = free_port()
+        with log.open("ab") as out:
+            process = subprocess.Popen(command(port), stdout=out, stderr=subprocess.STDOUT)
+        if _listening(port, process):
+            break
+        _stop(process)
+    else:
+        raise RuntimeError(f"{command(0)[0]} did not start: {log.read_text(errors='replace')}")
+    try:
+        yield port
+    finally:
+        _stop(process)
+
+
+@contextlib.contextmanager
+def moto_server(folder: Path) -> Iterator[str]:
+    """moto's S3 server on a free loopback port; yields its endpoint URL."""
+
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+
+    with _server(command, folder / "moto.log") as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def rsync_daemon(folder: Path) -> Iterator[str]:
+    """An rsync daemon serving the writable module "www" (folder/www); yields
+    rsync://127.0.0.1:PORT/www."""
+    root = folder / "www"
+    root.mkdir(parents=True, exist_ok=True)
+    conf = folder / "rsyncd.conf"
+    conf.write_text(
+        f"use chroot = false\nuid = {os.getuid()}\ngid = {os.getgid()}\n\n"
+        f"[www]\npath = {root}\nread only = false\n"
+    )
+
+    def command(port: int) -> list[str]:
+        return [
+            "rsync",
+            "--daemon",
+            "--no-detach",
+            "--address=127.0.0.1",
+            f"--port={port}",
+            f"--config={conf}",
+            f"--log-file={folder / 'rsyncd.log'}",
+        ]
+
+    with _server(command, folder / "rsyncd.out") as port:
+        yield f"rsync://127.0.0.1:{port}/www"
+
+
+# -- reading targets back -------------------------------------------------------------------
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file below root, by its relative path."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def stamps(root: Path) -> dict[str, int]:
+    return {
+        p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def git(*args: str, cwd: Path | None = None) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Tester", "GIT_AUTHOR_EMAIL": "t@example.com"}
+    env.update(GIT_COMMITTER_NAME="Tester", GIT_COMMITTER_EMAIL="t@example.com")
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def branch_files(repo: Path, branch: str) -> dict[str, bytes]:
+    """The whole tree of a branch of a (bare) repository, read with git archive."""
+    data = subprocess.run(
+        ["git", "--git-dir", str(repo), "archive", "--format=tar", branch],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(data)) as archive:
+        return {
+            m.name: archive.extractfile(m).read()  # type: ignore[union-attr]
+            for m in archive.getmembers()
+            if m.isfile()
+        }
