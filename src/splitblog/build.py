@@ -64,16 +64,24 @@ def cache_dir(config: Config) -> Path:
     return config.root / CACHE_DIR
 
 
+def open_cache(config: Config, keep: bool = False) -> Cache:
+    """The project's build cache; `keep=True` holds it in memory between builds."""
+    return Cache(cache_dir(config) / "cache.sqlite", "", keep=keep)
+
+
 def build(
     config: Config,
     options: BuildOptions | None = None,
     *,
     write: bool = True,
     progress: Progress | None = None,
+    cache: Cache | None = None,
 ) -> BuildResult:
     """Build the selected sites; raise a SplitblogError naming every problem found.
 
-    `write=False` is `check`: the same work, and nothing written anywhere.
+    `write=False` is `check`: the same work, and nothing written anywhere. `cache`: an
+    open cache to use (and leave open), as `serve` keeps one between its rebuilds;
+    otherwise the project's cache is opened for this build alone.
     """
     started = time.perf_counter()
     options = options or BuildOptions()
@@ -99,8 +107,9 @@ def build(
             cache.close()
         seconds = time.perf_counter() - started
         return BuildResult(sites, False, seconds, routing, tuple(watch.laps))
+    own_cache = cache is None
     with build_lock(config):
-        cache = Cache(db, "")
+        cache = cache or open_cache(config)
         try:
             state_key = f"{config.output_dir}|{','.join(selected)}"
             fingerprint = input_fingerprint(config, options, selected)
@@ -123,7 +132,8 @@ def build(
             seconds = time.perf_counter() - started
             return BuildResult(sites, False, seconds, routing, tuple(watch.laps))
         finally:
-            cache.close()
+            if own_cache:
+                cache.close()
 
 
 def _pipeline(
@@ -211,7 +221,8 @@ def _read_content(
     salt = repr(
         (config.site_names, config.default_audience, config.timezone, str(config.content_dir))
     )
-    known = cache.get("sources", salt) or {}
+    space = "sources|" + hashlib.blake2b(salt.encode(), digest_size=8).hexdigest()
+    known = cache.get_all(space)  # one row per file: a changed file rewrites its row only
     by_key: dict[str, Source] = {
         f.key: known[f.key][1] for f in files if f.key in known and known[f.key][0] == f.stamp
     }
@@ -226,8 +237,10 @@ def _read_content(
             problems.extend(result)
         else:
             by_key[file.key] = result
+            cache.put(space, file.key, (file.stamp, result))
+    for gone in known.keys() - {f.key for f in files}:
+        cache.delete(space, gone)
     sources = [by_key[f.key] for f in files if f.key in by_key]
-    cache.put("sources", salt, {f.key: (f.stamp, by_key[f.key]) for f in files if f.key in by_key})
     return sources, frozenset(f.key for f in files)
 
 

@@ -4,6 +4,10 @@ Values are pickled and namespaced; everything is keyed by content hashes, and th
 cache is dropped when splitblog's version, the Python version or the engine changes. A
 cache that cannot be read — truncated, corrupt, from another version — is treated as
 empty and rebuilt, never trusted.
+
+A long-running process (`serve`) keeps one Cache open with `keep=True`: values stay in
+memory between builds, so a rebuild neither reads nor writes the database; they are
+written once, when the cache is closed.
 """
 
 from __future__ import annotations
@@ -12,23 +16,29 @@ import contextlib
 import pickle
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 
-SCHEMA = "1"
+SCHEMA = "2"
+Key = tuple[str, str]
 
 
 class Cache:
-    """A key-value store; `put`s are buffered and written by `commit` in one transaction."""
+    """A key-value store; `put`s are written by `commit` in one transaction."""
 
-    def __init__(self, path: Path | None, salt: str, writable: bool = True):
+    def __init__(self, path: Path | None, salt: str, writable: bool = True, keep: bool = False):
         self.path = path
         self.writable = writable and path is not None
+        self.keep = keep
         self.salt = f"{SCHEMA}|{__version__}|{sys.version_info[:2]}|{salt}"
-        self._pending: dict[tuple[str, str], bytes] = {}
+        self._memory: dict[Key, Any] = {}  # values read or put, when keeping them
+        self._pending: dict[Key, Any] = {}  # values put and not written yet
+        self._deleted: set[Key] = set()
+        self._unwritten: dict[Key, Any] = {}  # committed while keeping: written on close
+        self._whole: set[str] = set()  # namespaces read whole into memory
         self._db: sqlite3.Connection | None = None
         if path is not None and (path.exists() or self.writable):
             self._db = self._open(path)
@@ -37,15 +47,16 @@ class Cache:
         try:
             if self.writable:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(path, isolation_level=None)
-            else:
-                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-            if self.writable:
+                db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
+                # A cache can always be rebuilt: no waiting for the disk on every commit.
+                db.execute("PRAGMA synchronous=OFF")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS kv (ns TEXT, key TEXT, value BLOB, "
                     "PRIMARY KEY (ns, key))"
                 )
+            else:
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
             row = db.execute("SELECT value FROM kv WHERE ns='' AND key='salt'").fetchone()
             if row is None or row[0] != self.salt.encode():
                 if not self.writable:
@@ -63,62 +74,106 @@ class Cache:
                     return self._open(path)
             return None
 
+    # -- reading --------------------------------------------------------------------------
     def get(self, ns: str, key: str) -> Any | None:
-        pending = self._pending.get((ns, key))
-        if pending is not None:
-            return pickle.loads(pending)
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute(
-                "SELECT value FROM kv WHERE ns=? AND key=?", (ns, key)
-            ).fetchone()
-            return pickle.loads(row[0]) if row else None
-        except Exception:  # a damaged row is a miss
-            return None
+        found = self.get_many(ns, [key])
+        return found.get(key)
 
     def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
         found: dict[str, Any] = {}
-        wanted = list(dict.fromkeys(keys))
+        wanted = []
+        for key in dict.fromkeys(keys):
+            if (ns, key) in self._pending:
+                found[key] = self._pending[(ns, key)]
+            elif (ns, key) in self._memory:
+                found[key] = self._memory[(ns, key)]
+            elif (ns, key) not in self._deleted:
+                wanted.append(key)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            if self._db is not None:
-                try:
-                    marks = ",".join("?" * len(chunk))
-                    rows = self._db.execute(
-                        f"SELECT key, value FROM kv WHERE ns=? AND key IN ({marks})", (ns, *chunk)
-                    ).fetchall()
-                except sqlite3.DatabaseError:
-                    rows = []
-                for key, value in rows:
-                    with contextlib.suppress(Exception):
-                        found[key] = pickle.loads(value)
-            for key in chunk:
-                if (ns, key) in self._pending:
-                    found[key] = pickle.loads(self._pending[(ns, key)])
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, value FROM kv WHERE ns=? AND key IN ({marks})"
+            self._load(query, (ns, *chunk), ns, found)
         return found
 
+    def get_all(self, ns: str) -> dict[str, Any]:
+        """Every value of a namespace (for namespaces read whole, one row per item)."""
+        found: dict[str, Any] = {}
+        if ns not in self._whole:
+            self._load("SELECT key, value FROM kv WHERE ns=?", (ns,), ns, found)
+            if self.keep:
+                self._whole.add(ns)
+        for (space, key), value in self._memory.items():
+            if space == ns:
+                found[key] = value
+        for (space, key), value in self._pending.items():
+            if space == ns:
+                found[key] = value
+        for space, key in self._deleted:
+            if space == ns:
+                found.pop(key, None)
+        return found
+
+    def _load(self, query: str, args: tuple[str, ...], ns: str, found: dict[str, Any]) -> None:
+        if self._db is None:
+            return
+        try:
+            rows = self._db.execute(query, args).fetchall()
+        except sqlite3.DatabaseError:
+            return
+        for key, value in rows:
+            with contextlib.suppress(Exception):  # a damaged row is a miss
+                found[key] = pickle.loads(value)
+                if self.keep:
+                    self._memory[(ns, key)] = found[key]
+
+    # -- writing --------------------------------------------------------------------------
     def put(self, ns: str, key: str, value: Any) -> None:
-        if self.writable:
-            self._pending[(ns, key)] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.writable or self.keep:
+            self._pending[(ns, key)] = value
+            self._deleted.discard((ns, key))
+
+    def delete(self, ns: str, key: str) -> None:
+        self._pending.pop((ns, key), None)
+        self._memory.pop((ns, key), None)
+        self._deleted.add((ns, key))
 
     def commit(self) -> None:
-        if not self.writable or self._db is None or not self._pending:
+        """Write what was put — or, when keeping values in memory, only remember it."""
+        if self.keep:
+            self._memory.update(self._pending)
+            self._unwritten.update(self._pending)
             self._pending.clear()
+            return
+        self._write(self._pending, self._deleted)
+        self._pending.clear()
+        self._deleted.clear()
+
+    def _write(self, values: dict[Key, Any], deleted: set[Key]) -> None:
+        if not self.writable or self._db is None or not (values or deleted):
             return
         try:
             self._db.execute("BEGIN")
+            self._db.executemany("DELETE FROM kv WHERE ns=? AND key=?", list(deleted))
             self._db.executemany(
                 "INSERT OR REPLACE INTO kv VALUES (?, ?, ?)",
-                ((ns, key, value) for (ns, key), value in self._pending.items()),
+                (
+                    (ns, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                    for (ns, key), value in values.items()
+                ),
             )
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError:
             with contextlib.suppress(sqlite3.DatabaseError):
                 self._db.execute("ROLLBACK")
-        self._pending.clear()
 
-    def close(self) -> None:
+    def close(self, persist: Callable[[str], bool] = lambda ns: True) -> None:
+        """Write what is still unwritten — only the namespaces `persist` accepts."""
+        if self.keep:
+            values = {
+                k: v for k, v in {**self._unwritten, **self._pending}.items() if persist(k[0])
+            }
+            self._write(values, {k for k in self._deleted if persist(k[0])})
         if self._db is not None:
             self._db.close()
             self._db = None

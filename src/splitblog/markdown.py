@@ -21,15 +21,15 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
-
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .errors import Problem
 from .links import Ref, Resolution, classify, looks_like_file
 from .model import Source
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ENGINE = "splitblog-md/2"  # part of cache keys: change it when the output changes
 MORE = "<!-- more -->"
@@ -74,6 +74,11 @@ class RenderedBody:
 
 
 def reference_engine() -> MarkdownIt:
+    # Imported here: a rebuild that renders no Markdown does not pay for the import.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
     md = MarkdownIt("commonmark", {"typographer": True, "html": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     return md.use(footnote_plugin).use(tasklists_plugin)

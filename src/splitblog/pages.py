@@ -55,7 +55,7 @@ class SitePages:
         self._env = env
         self.site_key = site_key
         self.tags_by_slug = {tag.slug: tag for tag in plan.tags}
-        self._views: dict[tuple[str, bool], PostView] = {}
+        self._views: dict[tuple[str, bool | str], PostView] = {}
         self._chrome: Any = None
 
     # -- views ---------------------------------------------------------------------------
@@ -83,10 +83,17 @@ class SitePages:
             canonical=body.canonical,
             extra=dict(entry.extra),
         )
-        if full:
-            return view
-        # How the post shows in lists: rendered once here, reused on every list page.
-        return replace(view, card=Markup(self._render_text("card.html", post=view)))
+        return view
+
+    def listed(self, entry: Entry) -> PostView:
+        """The post as list pages show it, its card (card.html) rendered once per build
+        and reused on every list the post appears on."""
+        key = (entry.url, "card")
+        if key not in self._views:
+            view = self.view(entry, full=False)
+            card = Markup(self._render_text("card.html", post=view))
+            self._views[key] = replace(view, card=card)
+        return self._views[key]
 
     def _tags_of(self, entry: Entry) -> list[TagPlan]:
         slugs = dict.fromkeys(make_slug(t) for t in entry.tags)
@@ -187,7 +194,7 @@ class SitePages:
             title = f"Tagged “{tag.name}”" if tag else self.site.title
             return self.render(
                 "list.html",
-                posts=[self.view(p, full=False) for p in page.posts],
+                posts=[self.listed(p) for p in page.posts],
                 pager=_pager(self.site.href, page),
                 tag=Link(tag.name, self.site.href(tag.url)) if tag else None,
                 title=title,

@@ -1,4 +1,8 @@
-"""What the terminal shows during and after long work (rich)."""
+"""What the terminal shows during and after long work.
+
+rich draws the bars and tables on a terminal; when the output goes to a file or a pipe
+(CI, scripts) the same facts are printed as plain lines, and rich is not even imported.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +10,29 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-
 from .build import BuildResult
 from .build import Progress as ProgressCallback
 from .model import Config
+
+COLUMNS = ("site", "folder", "files", "written", "deleted", "unchanged")
 
 
 @contextlib.contextmanager
 def progress_bar() -> Iterator[ProgressCallback]:
     """A progress callback drawing one bar per stage, on a terminal only."""
-    console = Console(stderr=True)
-    if not console.is_terminal:
+    if not sys.stderr.isatty():
         yield lambda what, done, total: None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         tasks: dict[str, int] = {}
 
         def update(what: str, done: int, total: int) -> None:
@@ -40,20 +44,31 @@ def progress_bar() -> Iterator[ProgressCallback]:
 
 
 def print_reports(config: Config, result: BuildResult) -> None:
-    console = Console(file=sys.stdout, highlight=False)
-    table = Table(title=None, box=None, pad_edge=False)
-    for column in ("site", "folder", "files", "written", "deleted", "unchanged"):
+    rows = [
+        (r.name, config.rel(r.path) + "/", str(r.files), str(r.written), str(r.deleted),
+         str(r.unchanged))
+        for r in result.sites
+    ]  # fmt: skip
+    count = len(result.sites)
+    summary = f"Built {count} site{'s' * (count != 1)} in {result.seconds:.2f} s."
+    if not sys.stdout.isatty():
+        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]
+        for row in (COLUMNS, *rows):
+            cells = [
+                v.ljust(w) if i < 2 else v.rjust(w)
+                for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            ]
+            print("  ".join(cells).rstrip())
+        print(summary)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for column in COLUMNS:
         table.add_column(column, justify="left" if column in ("site", "folder") else "right")
-    for report in result.sites:
-        table.add_row(
-            report.name,
-            config.rel(report.path) + "/",
-            str(report.files),
-            str(report.written),
-            str(report.deleted),
-            str(report.unchanged),
-        )
+    for row in rows:
+        table.add_row(*row)
+    console = Console(highlight=False)
     console.print(table)
-    console.print(
-        f"Built {len(result.sites)} site{'s' * (len(result.sites) != 1)} in {result.seconds:.2f} s."
-    )
+    console.print(summary)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 
-from .build import BuildResult, Progress, build, spare_root
+from .build import BuildResult, Progress, build, open_cache, spare_root
 from .config import load_config
 from .errors import Problem, SplitblogError
 from .livereload import BuildGate, BuildState, Hub
@@ -103,6 +103,13 @@ class Previewer:
         self.session = secrets.token_hex(4)  # a restarted server makes every tab reload
         self.builds = 0
         self.state = BuildState(output="")
+        # Kept in memory between rebuilds: an edit re-reads one file, not the cache.
+        self.cache = open_cache(config, keep=True)
+
+    def close(self) -> None:
+        """Keep what a later real build can use (sources, Markdown), not the preview's
+        own pages and audit, which are keyed by a temporary folder."""
+        self.cache.close(persist=lambda ns: ns == "md" or ns.startswith("sources|"))
 
     @property
     def preview(self) -> Config:
@@ -123,6 +130,7 @@ class Previewer:
                 self.preview,
                 BuildOptions(drafts=self.options.drafts, future=self.options.future),
                 progress=progress,
+                cache=self.cache,
             )
         except SplitblogError as error:
             return self._failed(error.problems)
@@ -227,6 +235,7 @@ def _run(
     servers = SiteServers(options.bind, output, gate, hub)
     cleanup.callback(servers.close)
     previewer = Previewer(config, options, output, servers, echo)
+    cleanup.callback(previewer.close)
     problems = servers.ensure(previewer.ports)
     if problems:
         raise SplitblogError(problems)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from pathlib import PurePosixPath
 
 from slugify import slugify
 
@@ -51,8 +50,7 @@ def is_safe_relpath(rel: str) -> bool:
     """
     if not rel or "\0" in rel or "\\" in rel or rel.startswith("/"):
         return False
-    parts = PurePosixPath(rel).parts
     return all(
         part not in ("", ".", "..") and len(part.encode("utf-8", "surrogatepass")) <= 255
-        for part in parts
+        for part in rel.split("/")
     )
