@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cache import Cache
 from .errors import Problem
@@ -27,23 +27,49 @@ def markdown_key(entry: Entry) -> str:
 
 
 class MarkdownStore:
-    """Rendered bodies by markdown key: from this run, the cache, or rendered now."""
+    """Rendered bodies by markdown key: from this run, the cache, or rendered now.
+
+    What every build needs of every post — its references and summary — is kept apart
+    from its HTML, which is fetched only for the pages that are rendered again: a
+    rebuild after one edit does not read every post's HTML back from the cache.
+    """
 
     def __init__(self, cache: Cache):
         self.cache = cache
-        self.bodies: dict[str, RenderedBody] = {}
+        self.bodies: dict[str, RenderedBody] = {}  # without their HTML
+        self.htmls: dict[str, str] = {}
         self._renderer: MarkdownRenderer | None = None
+        self._keys: dict[tuple[str, str], str] = {}  # (source, site) → markdown key
+
+    def key(self, entry: Entry) -> str:
+        """The entry's markdown key, hashed once per build."""
+        ident = (entry.source.key, entry.site)
+        if ident not in self._keys:
+            self._keys[ident] = markdown_key(entry)
+        return self._keys[ident]
 
     def missing(self, entries: Iterable[Entry]) -> list[Entry]:
         """Entries whose text is neither rendered in this run nor cached."""
-        wanted = {markdown_key(e): e for e in entries}
+        wanted = {self.key(e): e for e in entries}
         unseen = [k for k in wanted if k not in self.bodies]
         self.bodies.update(self.cache.get_many("md", unseen))
         return [wanted[k] for k in unseen if k not in self.bodies]
 
     def add(self, key: str, body: RenderedBody) -> None:
-        self.bodies[key] = body
-        self.cache.put("md", key, body)
+        self.bodies[key] = replace(body, html="")
+        self.htmls[key] = body.html
+        self.cache.put("md", key, self.bodies[key])
+        self.cache.put("mdhtml", key, body.html)
+
+    def html(self, entry: Entry) -> str:
+        key = self.key(entry)
+        if key not in self.htmls:
+            cached = self.cache.get("mdhtml", key)
+            if cached is None:  # gone from the cache: render it again
+                self.add(key, self.renderer.render(entry.source, entry.text, entry.summary))
+            else:
+                self.htmls[key] = cached
+        return self.htmls[key]
 
     @property
     def renderer(self) -> MarkdownRenderer:
@@ -52,7 +78,7 @@ class MarkdownStore:
         return self._renderer
 
     def get(self, entry: Entry) -> RenderedBody:
-        key = markdown_key(entry)
+        key = self.key(entry)
         if key not in self.bodies:
             self.add(key, self.renderer.render(entry.source, entry.text, entry.summary))
         return self.bodies[key]
@@ -68,7 +94,7 @@ class MarkdownStore:
 
         done = fan_out(render, len(missing), lambda n: progress(n, len(missing)))
         for entry, body in zip(missing, done, strict=True):
-            self.add(markdown_key(entry), body)
+            self.add(self.key(entry), body)
 
 
 @dataclass(frozen=True)
@@ -76,15 +102,17 @@ class Body:
     """One entry's body as one site shows it."""
 
     entry: Entry
-    rendered: RenderedBody
+    rendered: RenderedBody  # without its HTML (see load_html)
     resolutions: tuple[Resolution | str, ...]
     files: tuple[str, ...]  # bundle files the site copies for it (relative to the bundle)
     canonical: str
-    fingerprint: str  # changes whenever what a template could show of it changes
+    fingerprint: str  # changes whenever anything a template could show of it changes
+    card_fingerprint: str  # changes when what lists show of it changes (not its text)
+    load_html: Callable[[], str]
 
     @property
     def html(self) -> str:
-        return finalize(self.rendered.html, self.rendered, self.resolutions)
+        return finalize(self.load_html(), self.rendered, self.resolutions)
 
     @property
     def summary(self) -> str:
@@ -99,6 +127,7 @@ def finish(
     index: LinkIndex,
     broken: frozenset[str],
     file_url: Callable[[Entry, str], str],
+    load_html: Callable[[], str],
 ) -> tuple[Body, list[Problem]]:
     """Resolve one entry's references for one site; collect what the policies refuse."""
     problems = list(rendered.problems)
@@ -119,16 +148,25 @@ def finish(
     if isinstance(canonical, Problem):
         problems.append(canonical)
         canonical = None
-    fingerprint = hashlib.blake2b(
-        repr((entry.source.digest, entry.site, entry.url, resolutions, canonical)).encode(),
-        digest_size=16,
-    ).hexdigest()
+    source = entry.source
+    targets = "\x1f".join(r if isinstance(r, str) else f"{r.kind}:{r.url}" for r in resolutions)
+    shown = f"{entry.site}\x1e{entry.url}\x1e{targets}\x1e{canonical}"
+    listed = f"{entry.title}\x1e{source.date}\x1e{source.updated}\x1e{entry.tags}"
     body = Body(
         entry,
         rendered,
         tuple(resolutions),
         tuple(dict.fromkeys(files)),
         canonical or "",
-        fingerprint,
+        _digest(source.digest, shown),
+        _digest(shown, listed, rendered.summary),
+        load_html,
     )
     return body, problems
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode() + b"\x1d")
+    return digest.hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -56,7 +57,7 @@ class SiteConfig:
     def policy_toward(self, other: str) -> str:
         return dict(self.links).get(other, "deny")
 
-    @property
+    @functools.cached_property  # asked for every URL of every page
     def path_prefix(self) -> str:
         """The URL path the site lives under: "/" or, for https://x.github.io/blog/, "/blog/"."""
         return urlsplit(self.base_url).path or "/"

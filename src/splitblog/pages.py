@@ -100,7 +100,12 @@ class SitePages:
         return [self.tags_by_slug[s] for s in slugs if s in self.tags_by_slug]
 
     def fp(self, entry: Entry) -> str:
+        """Changes with anything of the post a page could show (its own page, feeds)."""
         return self.bodies[entry.url].fingerprint
+
+    def card_fp(self, entry: Entry) -> str:
+        """Changes with what lists show of the post — not with its text below the summary."""
+        return self.bodies[entry.url].card_fingerprint
 
     @property
     def chrome(self) -> Any:
@@ -186,7 +191,7 @@ class SitePages:
             page.url,
             page.number,
             page.count,
-            [self.fp(p) for p in page.posts],
+            [self.card_fp(p) for p in page.posts],
             tag.name if tag else None,
         )
 
@@ -219,7 +224,9 @@ class SitePages:
 
     def _archive_task(self) -> PageTask:
         key = _key(
-            self.site_key, "archive", [(y, [self.fp(p) for p in ps]) for y, ps in self.plan.years]
+            self.site_key,
+            "archive",
+            [(y, [self.card_fp(p) for p in ps]) for y, ps in self.plan.years],
         )
 
         def render() -> bytes:

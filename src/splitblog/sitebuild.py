@@ -12,6 +12,7 @@ goes in steps so that the build can spread the expensive middle one over every c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -132,6 +133,7 @@ class SiteBuild:
                 self.links,
                 self.broken,
                 self._file_url,
+                functools.partial(self.store.html, entry),
             )
             bodies[entry.url] = body
             problems.extend(found)
