@@ -86,6 +86,8 @@ class MarkdownStore:
     def prerender(self, entries: Sequence[Entry], progress: Callable[[int, int], None]) -> None:
         """Render every entry not rendered or cached yet, on every core when many."""
         missing = self.missing(entries)
+        if not missing:
+            return
         renderer = self.renderer
 
         def render(index: int) -> RenderedBody:

@@ -150,7 +150,7 @@ class MarkdownRenderer:
         self._fast = fast_engine() if fast else None
         self._check = os.environ.get("SPLITBLOG_CHECK_ENGINES") == "1"
         self._highlighted: dict[tuple[str, str], str] = {}
-        self._highlighter = Highlighter()
+        self._highlighter: Highlighter | None = None  # Pygments is imported on first use
 
     def to_html(self, text: str) -> str:
         """The engine's HTML for a Markdown text, before splitblog's own processing."""
@@ -188,9 +188,10 @@ class MarkdownRenderer:
         lang, code = html.unescape(match.group(1)), match.group(2)
         key = (lang, code)
         if key not in self._highlighted:
-            self._highlighted[key] = self._highlighter.highlight(
-                html.unescape(code), lang
-            ) or match.group(0)
+            if self._highlighter is None:
+                self._highlighter = Highlighter()
+            highlighted = self._highlighter.highlight(html.unescape(code), lang)
+            self._highlighted[key] = highlighted or match.group(0)
         return self._highlighted[key]
 
 

@@ -1,0 +1,262 @@
+"""Correctness under caching: after any sequence of edits, a rebuild that uses the cache
+writes exactly what a cold build of the same sources writes, byte for byte."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import Project
+
+REPO = Path(__file__).resolve().parent.parent
+SITES = ("professional", "personal")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def cold_build(project: Project, scratch: Path) -> dict[str, dict[str, bytes]]:
+    """The same sources built from nothing, in another folder."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    for name in ("splitblog.toml", "content", "themes"):
+        source = project.root / name
+        if source.is_dir():
+            shutil.copytree(source, scratch / name)
+        elif source.exists():
+            shutil.copy2(source, scratch / name)
+    cold = Project(scratch)
+    cold.build()
+    return {site: tree(cold.out(site)) for site in SITES}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Project:
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench/make_corpus.py"),
+            str(tmp_path / "site"),
+            "--posts",
+            "36",
+            "--seed",
+            "3",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    project = Project(tmp_path / "site")
+    config = (project.root / "splitblog.toml").read_text()
+    config = config.replace('personal = "deny"', 'personal = "strip"')
+    config = config.replace('professional = "deny"', 'professional = "allow"')
+    (project.root / "splitblog.toml").write_text(config)
+    return project
+
+
+def posts(project: Project) -> list[Path]:
+    return sorted((project.root / "content/posts").glob("*.md"))
+
+
+# -- the edits a user makes ---------------------------------------------------------------
+def edit_body(project: Project, rng: random.Random) -> str:
+    post = rng.choice(posts(project))
+    post.write_text(post.read_text() + f"\nA new closing line {rng.randrange(10**6)}.\n")
+    return f"body of {post.name}"
+
+
+def edit_first_paragraph(project: Project, rng: random.Random) -> str:
+    post = rng.choice(posts(project))
+    text = post.read_text()
+    head, _, body = text.partition("\n---\n")
+    post.write_text(f"{head}\n---\nA brand new opening paragraph {rng.randrange(10**6)}.\n\n{body}")
+    return f"summary of {post.name}"
+
+
+def edit_title(project: Project, rng: random.Random) -> str:
+    post = rng.choice(posts(project))
+    text = re.sub(
+        r"^title: .*$",
+        f'title: "Renamed {rng.randrange(10**6)}"',
+        post.read_text(),
+        count=1,
+        flags=re.M,
+    )
+    post.write_text(text)
+    return f"title of {post.name}"
+
+
+def edit_audience(project: Project, rng: random.Random) -> str:
+    post = rng.choice(posts(project))
+    audience = rng.choice(["professional", "personal", "[professional, personal]"])
+    post.write_text(
+        re.sub(r"^audience: .*$", f"audience: {audience}", post.read_text(), count=1, flags=re.M)
+    )
+    return f"audience of {post.name} → {audience}"
+
+
+def edit_tags(project: Project, rng: random.Random) -> str:
+    post = rng.choice(posts(project))
+    tags = ", ".join(rng.sample(["alpha", "beta", "gamma", "python", "travel"], 2))
+    post.write_text(re.sub(r"^tags: .*$", f"tags: [{tags}]", post.read_text(), count=1, flags=re.M))
+    return f"tags of {post.name}"
+
+
+def unlink(project: Project, post: Path) -> None:
+    """Links to a post that is going away become plain text (what a user would do)."""
+    for other in posts(project):
+        text = other.read_text()
+        if f"]({post.name})" in text:
+            other.write_text(re.sub(rf"\[([^\]]*)\]\({re.escape(post.name)}\)", r"\1", text))
+
+
+def toggle_draft(project: Project, rng: random.Random) -> str:
+    post = rng.choice(posts(project))
+    unlink(project, post)
+    text = post.read_text()
+    if "\ndraft: true\n" in text:
+        post.write_text(text.replace("\ndraft: true\n", "\n", 1))
+    else:
+        post.write_text(text.replace("\n---\n", "\ndraft: true\n---\n", 1))
+    return f"draft of {post.name}"
+
+
+def delete_post(project: Project, rng: random.Random) -> str:
+    post = rng.choice(posts(project))
+    unlink(project, post)
+    post.unlink()
+    return f"deleted {post.name}"
+
+
+def rename_post(project: Project, rng: random.Random) -> str:
+    post = rng.choice(posts(project))
+    target = post.with_name("2026-05-05-renamed-" + str(rng.randrange(10**6)) + ".md")
+    for other in posts(project):
+        text = other.read_text()
+        if f"]({post.name})" in text:
+            other.write_text(text.replace(f"]({post.name})", f"]({target.name})"))
+    post.rename(target)
+    return f"renamed {post.name}"
+
+
+def add_post(project: Project, rng: random.Random) -> str:
+    number = rng.randrange(10**6)
+    audience = rng.choice(["professional", "personal", "all"])
+    project.post(
+        f"2025-0{rng.randrange(1, 9)}-1{rng.randrange(10)}-added-{number}",
+        audience,
+        title=f"Added {number}",
+        tags=["alpha"],
+        body=f"Fresh post {number}.\n\n::: only personal\nFamily note {number}.\n:::\n",
+    )
+    return f"added post {number} for {audience}"
+
+
+def edit_template(project: Project, rng: random.Random) -> str:
+    from splitblog.theming import SHIPPED
+
+    target = project.root / "themes/personal/templates/card.html"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SHIPPED / "_base/templates/card.html", target)
+    target.write_text(target.read_text() + f"<!-- {rng.randrange(10**6)} -->\n")
+    return "card.html of the personal theme"
+
+
+def edit_config(project: Project, rng: random.Random) -> str:
+    config = project.root / "splitblog.toml"
+    per_page = rng.choice([3, 5, 10])
+    text = re.sub(
+        r"posts_per_page = \d+", f"posts_per_page = {per_page}", config.read_text(), count=1
+    )
+    config.write_text(
+        text.replace('title = "Bench Personal"', f'title = "Home {rng.randrange(99)}"')
+    )
+    return f"configuration: posts_per_page = {per_page}"
+
+
+EDITS: list[Callable[[Project, random.Random], str]] = [
+    edit_body,
+    edit_first_paragraph,
+    edit_title,
+    edit_audience,
+    edit_tags,
+    toggle_draft,
+    delete_post,
+    rename_post,
+    add_post,
+    edit_template,
+    edit_config,
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_then_cached_rebuild_equals_cold_build(
+    corpus: Project, tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    corpus.build()
+    done = []
+    for step in range(7):
+        done.append(rng.choice(EDITS)(corpus, rng))
+        result = corpus.run("build")
+        assert result.exit_code == 0, (done, result.output)
+        expected = cold_build(corpus, tmp_path / f"cold-{step}")
+        for site in SITES:
+            assert tree(corpus.out(site)) == expected[site], f"{site} differs after {done}"
+
+
+def test_every_kind_of_edit_once(corpus: Project, tmp_path: Path) -> None:
+    rng = random.Random(7)
+    corpus.build()
+    for edit in EDITS:
+        what = edit(corpus, rng)
+        assert corpus.run("build").exit_code == 0, what
+        expected = cold_build(corpus, tmp_path / "cold")
+        for site in SITES:
+            assert tree(corpus.out(site)) == expected[site], f"{site} differs after {what}"
+
+
+def test_audience_change_moves_the_post(corpus: Project) -> None:
+    corpus.post("2025-03-03-mover", "professional", title="The Moving Post")
+    corpus.build()
+    assert corpus.exists("professional", "posts/mover/index.html")
+    corpus.post("2025-03-03-mover", "personal", title="The Moving Post")
+    corpus.build()
+    assert corpus.exists("personal", "posts/mover/index.html")
+    assert not corpus.exists("professional", "posts/mover/index.html")
+    corpus.assert_absent("professional", "The Moving Post", "posts/mover")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "wrong-rows"])
+def test_a_damaged_cache_is_ignored(corpus: Project, tmp_path: Path, damage: str) -> None:
+    corpus.build()
+    edit_title(corpus, random.Random(1))
+    database = corpus.root / ".splitblog/cache.sqlite"
+    if damage == "truncate":
+        data = database.read_bytes()
+        database.write_bytes(data[: len(data) // 3])
+    elif damage == "garbage":
+        database.write_bytes(b"this is not a database" * 100)
+    else:  # a valid database whose rows do not unpickle
+        with sqlite3.connect(database) as db:
+            db.execute("UPDATE kv SET value = x'00112233' WHERE ns != ''")
+    for extra in ("cache.sqlite-wal", "cache.sqlite-shm"):
+        (corpus.root / ".splitblog" / extra).unlink(missing_ok=True)
+    result = corpus.run("build")
+    assert result.exit_code == 0, result.output
+    expected = cold_build(corpus, tmp_path / "cold")
+    for site in SITES:
+        assert tree(corpus.out(site)) == expected[site]
