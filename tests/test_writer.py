@@ -150,3 +150,14 @@ def test_sigkill_at_any_moment_leaves_old_or_new_output(project: Project, tmp_pa
     assert {s: snapshot(project.out(s)) for s in new} == new
     assert sorted(os.listdir(project.root / "public")) == ["personal", "professional"]
     assert "old" in outcomes and "new" in outcomes, outcomes
+
+
+def test_in_place_updates_write_each_change_once(tmp_path: Path) -> None:
+    trees = SiteTrees(tmp_path / "out/site", tmp_path / "spare/site", in_place=True)
+    trees.publish(files(("a.html", b"1"), ("b/index.html", b"b")))
+    inode = trees.live.stat().st_ino
+    report = trees.publish({"a.html": OutputFile(digest_of(b"1")), **files(("c.html", b"c"))})
+    assert (report.written, report.deleted, report.unchanged) == (1, 1, 1)
+    assert tree(trees.live) == {"a.html": b"1", "c.html": b"c"}
+    assert trees.live.stat().st_ino == inode  # the same folder, never swapped
+    assert not trees.spare.exists()

@@ -76,12 +76,14 @@ def build(
     write: bool = True,
     progress: Progress | None = None,
     cache: Cache | None = None,
+    atomic: bool = True,
 ) -> BuildResult:
     """Build the selected sites; raise a SplitblogError naming every problem found.
 
     `write=False` is `check`: the same work, and nothing written anywhere. `cache`: an
     open cache to use (and leave open), as `serve` keeps one between its rebuilds;
-    otherwise the project's cache is opened for this build alone.
+    otherwise the project's cache is opened for this build alone. `atomic=False` updates
+    the output in place instead of swapping each site in whole (see writer.SiteTrees).
     """
     started = time.perf_counter()
     options = options or BuildOptions()
@@ -117,7 +119,9 @@ def build(
             if state and _still_current(state, fingerprint, config, selected, options):
                 return BuildResult((), True, time.perf_counter() - started)
             spares = spare_root(config)
-            sites, routing = _pipeline(config, options, selected, cache, spares, progress, watch)
+            sites, routing = _pipeline(
+                config, options, selected, cache, spares, progress, watch, in_place=not atomic
+            )
             cache.put(
                 "state",
                 state_key,
@@ -144,6 +148,7 @@ def _pipeline(
     spares: Path | None,
     progress: Progress,
     watch: Stopwatch,
+    in_place: bool = False,
 ) -> tuple[tuple[SiteReport, ...], Routing]:
     from .assets import FileDigests
     from .bodies import MarkdownStore
@@ -175,6 +180,7 @@ def _pipeline(
             digests,
             spares,
             progress,
+            in_place,
         )
         for name in selected
     }

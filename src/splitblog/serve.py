@@ -131,6 +131,7 @@ class Previewer:
                 BuildOptions(drafts=self.options.drafts, future=self.options.future),
                 progress=progress,
                 cache=self.cache,
+                atomic=False,  # requests wait while a build runs: no second tree needed
             )
         except SplitblogError as error:
             return self._failed(error.problems)

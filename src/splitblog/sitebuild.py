@@ -72,6 +72,7 @@ class SiteBuild:
         digests: FileDigests,
         spares: Path | None,
         progress: Progress,
+        in_place: bool = False,
     ):
         self.config = config
         self.plan = plan
@@ -86,7 +87,7 @@ class SiteBuild:
         self.cache_key = f"{config.output_dir}|{self.site.name}"
         self.cache_folder = config.root / ".splitblog" if spares is not None else None
         self.trees = (
-            SiteTrees(config.output_dir / self.site.name, spares / self.site.name)
+            SiteTrees(config.output_dir / self.site.name, spares / self.site.name, in_place)
             if spares
             else None
         )

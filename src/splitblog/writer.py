@@ -66,11 +66,17 @@ def file_digest(path: Path) -> str:
 
 
 class SiteTrees:
-    """The live and the spare tree of one site, and their manifests."""
+    """The live and the spare tree of one site, and their manifests.
 
-    def __init__(self, live: Path, spare: Path):
+    `in_place=True` updates the live tree directly, with no spare and no swap: for a
+    preview whose server holds requests back while a build runs, and where writing each
+    change once (and never filling a second tree) is what keeps an edit quick.
+    """
+
+    def __init__(self, live: Path, spare: Path, in_place: bool = False):
         self.live = live
         self.spare = spare
+        self.in_place = in_place
         self.manifest_path = spare.with_name(spare.name + ".manifests.json")
 
     # -- manifests, keyed by the tree's inode so they follow the trees through swaps --
@@ -82,6 +88,7 @@ class SiteTrees:
             return {}
 
     def _save_manifests(self, manifests: Mapping[str, Manifest]) -> None:
+        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(manifests, separators=(",", ":")))
         os.replace(tmp, self.manifest_path)
@@ -104,6 +111,12 @@ class SiteTrees:
     def begin(self) -> Patch:
         """Start bringing the spare up to date; nothing visible changes until `finish`."""
         manifests = self._load_manifests()
+        if self.in_place:
+            self.live.mkdir(parents=True, exist_ok=True)
+            tree = self._tree_id(self.live)
+            manifest = manifests.get(tree) if tree in manifests else _scan(self.live)
+            self._save_manifests({})  # until `finish`: the tree is changing
+            return Patch(self, None, {}, manifest or {})
         live_id = self._tree_id(self.live)
         live_manifest = manifests.get(live_id, {}) if live_id else {}
         if live_id and live_id not in manifests:
@@ -140,6 +153,7 @@ class Patch:
         self.live_id = live_id
         self.live_manifest = live
         self.spare_manifest = spare
+        self.root = trees.live if trees.in_place else trees.spare
         self.known_dirs: set[str] = {""}
         for path in spare:
             parent = path.rpartition("/")[0]
@@ -151,7 +165,7 @@ class Patch:
         """Make the spare hold `out` at `path`: (its manifest entry, whether it was written)."""
         if not is_safe_relpath(path):
             raise OutputError(Problem(f"refusing to write outside the site: {path!r}"))
-        root = self.trees.spare
+        root = self.root
         have = self.spare_manifest.get(path)
         # Plain strings, not Path objects: this runs once per output file.
         target = f"{root}/{path}"
@@ -168,7 +182,7 @@ class Patch:
         self, files: Mapping[str, OutputFile], done: Mapping[str, tuple[tuple[str, int, int], bool]]
     ) -> WriteReport:
         """Write what `done` (the files put already) lacks, remove what is gone, swap."""
-        root = self.trees.spare
+        root = self.root
         stale = self.spare_manifest.keys() - files.keys()
         for path in stale:
             with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
@@ -180,6 +194,9 @@ class Patch:
             manifest[path] = entry
             written += wrote
         _prune(root, stale)
+        if self.trees.in_place:
+            self.trees._save_manifests({self.trees._tree_id(root) or "": manifest})
+            return WriteReport(written, len(stale), len(files) - written)
         _exchange(self.trees.spare, self.trees.live)
         # The trees have swapped places (their inodes came along).
         kept = {self.trees._tree_id(self.trees.live) or "": manifest}
