@@ -161,3 +161,13 @@ def test_in_place_updates_write_each_change_once(tmp_path: Path) -> None:
     assert tree(trees.live) == {"a.html": b"1", "c.html": b"c"}
     assert trees.live.stat().st_ino == inode  # the same folder, never swapped
     assert not trees.spare.exists()
+
+
+def test_trees_share_unchanged_files_without_writing_through_them(tmp_path: Path) -> None:
+    trees = SiteTrees(tmp_path / "public/site", tmp_path / "spare/site")
+    trees.publish(files(("a.html", b"one")))
+    trees.publish({"a.html": OutputFile(digest_of(b"one"))})  # unchanged: linked, not copied
+    assert (trees.live / "a.html").stat().st_ino == (trees.spare / "a.html").stat().st_ino
+    trees.publish(files(("a.html", b"two")))
+    assert (trees.live / "a.html").read_bytes() == b"two"
+    assert (trees.spare / "a.html").read_bytes() == b"one"  # the previous output kept intact

@@ -263,24 +263,35 @@ def _make_dirs(folder: str, root: Path, parent: str, known_dirs: set[str]) -> No
 
 
 def _write(target: str, out: OutputFile, live_copy: str) -> os.stat_result:
-    """Write the file and return its stat (taken from the open descriptor)."""
-    if out.data is None:
-        if os.path.isdir(target):
-            shutil.rmtree(target)
-        shutil.copyfile(out.copy_from or live_copy, target)
-        return os.stat(target)
-    try:
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    except IsADirectoryError:
+    """Put a new file at `target`, never by rewriting the file already there.
+
+    After a swap the two trees share their unchanged files (hard links), so writing
+    through the old file would change the live site too: the new file is made beside it
+    and renamed over it. A file the live tree already holds unchanged is linked, not
+    copied — one metadata operation instead of a copy of its bytes.
+    """
+    if os.path.isdir(target):
         shutil.rmtree(target)
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        view = memoryview(out.data)
-        while view:
-            view = view[os.write(descriptor, view) :]
-        return os.fstat(descriptor)
-    finally:
-        os.close(descriptor)
+    temporary = target + ".splitblog-new"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)  # left by a build that was killed
+    if out.data is not None:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            view = memoryview(out.data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+    elif out.copy_from is not None:  # a source or theme file: edited in place by editors
+        shutil.copyfile(out.copy_from, temporary)
+    else:
+        try:
+            os.link(live_copy, temporary)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(live_copy, temporary)
+    os.replace(temporary, target)
+    return os.stat(target)
 
 
 def _prune(root: Path, removed: set[str]) -> None:
