@@ -29,6 +29,12 @@ def slug_from_filename(stem: str) -> str:
     return make_slug(DATE_PREFIX.sub("", stem) or stem)
 
 
+def folder_slug(folder: str) -> str:
+    """`Über uns/Team` → `uber-uns/team`: a page's folder as a URL path, each segment
+    transliterated like a file name, so no URL, sitemap or feed carries a raw space."""
+    return "/".join(make_slug(part) for part in folder.split("/")) if folder else ""
+
+
 def slug_problem(value: str) -> str | None:
     """Why a hand-written slug cannot be used, or None when it can."""
     if not value:
