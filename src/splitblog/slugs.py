@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from pathlib import PurePosixPath
 
 from slugify import slugify
 
@@ -57,8 +56,9 @@ def is_safe_relpath(rel: str) -> bool:
     """
     if not rel or "\0" in rel or "\\" in rel or rel.startswith("/"):
         return False
-    parts = PurePosixPath(rel).parts
+    # Split by hand: PurePosixPath would drop the empty segment of "a//b" or "x/", and
+    # a path that names a folder ("x/") is not a file the writer can write.
     return all(
         part not in ("", ".", "..") and len(part.encode("utf-8", "surrogatepass")) <= 255
-        for part in parts
+        for part in rel.split("/")
     )
