@@ -103,6 +103,12 @@ class SiteTrees:
     # -- publishing ----------------------------------------------------------------------
     def begin(self) -> Patch:
         """Start bringing the spare up to date; nothing visible changes until `finish`."""
+        try:
+            return self._begin()
+        except OSError as exc:  # a full disk, a read-only folder: the live tree is as it was
+            raise OutputError(_os_problem(exc, self.spare)) from None
+
+    def _begin(self) -> Patch:
         manifests = self._load_manifests()
         live_id = self._tree_id(self.live)
         live_manifest = manifests.get(live_id, {}) if live_id else {}
@@ -170,9 +176,12 @@ class Patch:
         """Write what `done` (the files put already) lacks, remove what is gone, swap."""
         root = self.trees.spare
         stale = self.spare_manifest.keys() - files.keys()
-        for path in stale:
-            with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
-                (root / path).unlink()
+        try:
+            for path in stale:
+                with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                    (root / path).unlink()
+        except OSError as exc:
+            raise OutputError(_os_problem(exc, root)) from None
         manifest: Manifest = {}
         written = 0
         for path, out in files.items():
@@ -185,7 +194,14 @@ class Patch:
         kept = {self.trees._tree_id(self.trees.live) or "": manifest}
         if self.live_id and self.trees.spare.exists():
             kept[self.live_id] = self.live_manifest
-        self.trees._save_manifests(kept)
+        try:
+            self.trees._save_manifests(kept)
+        except OSError:
+            # The new output is live and complete. The manifests on disk still describe
+            # the spare (the old live tree) truly; the new live tree, not in them, is
+            # read from disk next time. Only a half-written temporary file must go.
+            with contextlib.suppress(OSError):
+                self.trees.manifest_path.with_suffix(".tmp").unlink()
         return WriteReport(written, len(stale), len(files) - written)
 
 
@@ -280,6 +296,13 @@ def _prune(root: Path, removed: set[str]) -> None:
 
 def _exchange(new: Path, live: Path) -> None:
     """Atomically put `new` in place of `live` (which becomes `new`)."""
+    try:
+        _swap(new, live)
+    except OSError as exc:
+        raise OutputError(_os_problem(exc, live)) from None
+
+
+def _swap(new: Path, live: Path) -> None:
     live.parent.mkdir(parents=True, exist_ok=True)
     if not live.exists():
         os.rename(new, live)
@@ -297,7 +320,11 @@ def _exchange(new: Path, live: Path) -> None:
     # with a window in which the site folder is missing for an instant.
     aside = live.with_name(live.name + ".splitblog-old")
     os.rename(live, aside)
-    os.rename(new, live)
+    try:
+        os.rename(new, live)
+    except OSError:
+        os.rename(aside, live)  # put the old output back: never leave no site folder
+        raise
     os.rename(aside, new)
 
 
