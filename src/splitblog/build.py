@@ -315,11 +315,13 @@ def _can_rename(source: Path, target: Path) -> bool:
     try:
         os.rename(probe, moved)
     except OSError as exc:
-        probe.rmdir()
         if exc.errno == errno.EXDEV:
             return False
         raise
-    moved.rmdir()
+    finally:  # even on Ctrl-C: no probe left behind
+        for folder in (probe, moved):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
     return True
 
 
