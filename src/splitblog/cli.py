@@ -44,7 +44,11 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             _fail(OutputError(problem))
         except KeyboardInterrupt:
-            click.echo("Interrupted; the previous output is untouched.", err=True)
+            click.echo(
+                "Interrupted. Every site folder holds a complete build: the previous one "
+                "(or this one, for a site already swapped in).",
+                err=True,
+            )
             sys.exit(130)
 
     return wrapper
