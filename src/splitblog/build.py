@@ -27,6 +27,7 @@ from . import __version__
 from .cache import Cache
 from .discover import discover, tree_stamps
 from .errors import ContentError, OutputError, Problem
+from .interrupts import uninterrupted
 from .model import BuildOptions, Config, Source
 from .theming import theme_files
 
@@ -310,18 +311,19 @@ def _can_rename(source: Path, target: Path) -> bool:
     """Whether a folder can move from `source` to `target`. One file system is not
     enough: a bind mount (a container's volume) shares its device number, yet a rename
     across it fails, and a swap would then fail at the very end of every build."""
-    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=source))
-    moved = target / f".splitblog-{probe.name}"
-    try:
-        os.rename(probe, moved)
-    except OSError as exc:
-        if exc.errno == errno.EXDEV:
-            return False
-        raise
-    finally:  # even on Ctrl-C: no probe left behind
-        for folder in (probe, moved):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+    with uninterrupted():  # a Ctrl-C in the middle would leave the probe behind
+        probe = Path(tempfile.mkdtemp(prefix="probe-", dir=source))
+        moved = target / f".splitblog-{probe.name}"
+        try:
+            os.rename(probe, moved)
+        except OSError as exc:
+            if exc.errno == errno.EXDEV:
+                return False
+            raise
+        finally:
+            for folder in (probe, moved):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
     return True
 
 

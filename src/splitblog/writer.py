@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError, Problem
+from .interrupts import uninterrupted
 from .slugs import is_safe_relpath
 
 RENAME_EXCHANGE = 2
@@ -83,8 +84,10 @@ class SiteTrees:
 
     def _save_manifests(self, manifests: Mapping[str, Manifest]) -> None:
         tmp = self.manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(manifests, separators=(",", ":")))
-        os.replace(tmp, self.manifest_path)
+        text = json.dumps(manifests, separators=(",", ":"))
+        with uninterrupted():  # a Ctrl-C between the two would leave the .tmp behind
+            tmp.write_text(text)
+            os.replace(tmp, self.manifest_path)
 
     @staticmethod
     def _tree_id(path: Path) -> str | None:
