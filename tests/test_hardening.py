@@ -684,6 +684,17 @@ def test_the_time_zone_setting_decides_dates_and_the_future(project: Project) ->
     assert project.exists("personal", "posts/zoned/index.html")
 
 
+def test_a_new_time_zone_remakes_the_pages_whose_dates_it_changes(project: Project) -> None:
+    """Pages are cached by what they show: the time zone is part of a post's dates."""
+    project.write("content/posts/a.md", FM.format(title="Dated"))
+    project.build()
+    assert 'datetime="2026-01-10T00:00:00+00:00"' in project.read("personal", "posts/a/index.html")
+    project.config('timezone = "Asia/Tokyo"\n' + BASE_CONFIG)
+    project.build()
+    page = project.read("personal", "posts/a/index.html")
+    assert 'datetime="2026-01-10T00:00:00+09:00"' in page, "a stale page from the cache"
+
+
 def test_no_output_path_leaves_the_site_folder(project: Project) -> None:
     """Every file under public/ is inside a site folder; nothing was written elsewhere."""
     project.write("content/pages/a..b/x.md", "---\ntitle: Dots\naudience: all\n---\n")

@@ -125,7 +125,10 @@ def read_source(file: SourceFile, config: Config, data: bytes | None = None) -> 
     forbidden = _forbidden_characters(text, rel)
     if forbidden:
         raise ContentError(forbidden)
-    return _Parser(file, config, rel, digest_bytes(data)).parse(text)
+    # The dates read depend on the time zone too: a page cached under the digest must be
+    # made again when it changes, or it keeps the old offset.
+    digest = digest_bytes(data + b"\0" + config.timezone.encode())
+    return _Parser(file, config, rel, digest).parse(text)
 
 
 def _forbidden_characters(text: str, rel: str) -> list[Problem]:
