@@ -53,18 +53,34 @@ def fan_out(
     # Objects the parent made so far are never collected by the workers: keeping the
     # collector off them keeps their memory pages shared instead of copied.
     gc.freeze()
+    pool = ProcessPoolExecutor(workers(), mp_context=context, initializer=_adopt, initargs=(work,))
     try:
-        with ProcessPoolExecutor(
-            workers(), mp_context=context, initializer=_adopt, initargs=(work,)
-        ) as pool:
-            done = 0
-            for results in pool.map(_run, chunks):
-                yield from results  # type: ignore[misc]
-                done += len(results)
-                if progress:
-                    progress(done)
+        done = 0
+        for results in pool.map(_run, chunks):
+            yield from results  # type: ignore[misc]
+            done += len(results)
+            if progress:
+                progress(done)
+    except BaseException:
+        # Ctrl-C (or a caller giving up) may come inside the pool's own machinery, e.g.
+        # after the workers are forked but before the thread that stops them starts:
+        # they would wait for work for ever, and Python's exit for them. The work is
+        # abandoned anyway: kill them.
+        _kill_workers(pool)
+        raise
+    else:
+        pool.shutdown()
     finally:
         gc.unfreeze()
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _adopt(work: Callable[[int], object]) -> None:
