@@ -456,3 +456,42 @@ def test_sigkill_before_any_change_of_the_write_leaves_old_or_new(
         assert again.returncode == 0, again.stderr
         assert sites(project) == new, f"the build after a kill at change {point} is not exact"
     assert outcomes == {"old", "new"}, outcomes
+
+
+INTERRUPTED_POOL = """
+import concurrent.futures.process as process
+from splitblog.parallel import fan_out
+
+start = process.ProcessPoolExecutor._start_executor_manager_thread
+
+def interrupted(self):
+    if self._executor_manager_thread is None:
+        self._launch_processes()  # the workers are forked …
+        raise KeyboardInterrupt  # … and Ctrl-C comes before their manager thread starts
+    start(self)
+
+process.ProcessPoolExecutor._start_executor_manager_thread = interrupted
+try:
+    sum(fan_out(lambda i: i, 1000))
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_ctrl_c_while_the_workers_start_does_not_hang_the_exit() -> None:
+    """Found by the Ctrl-C test: interrupted between forking its workers and starting
+    the thread that tells them to stop, a pool left them waiting for work, and Python's
+    exit waited for them forever."""
+    env = {**os.environ, "SPLITBLOG_WORKERS": "2"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_POOL], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        out, _err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        for pid in (proc.pid, *map(int, children)):
+            os.kill(pid, signal.SIGKILL)
+        proc.wait()
+        raise AssertionError("the process never exited: its workers were left waiting") from None
+    assert out.strip() == "interrupted" and proc.returncode == 0
