@@ -53,7 +53,9 @@ def fan_out(
     # Objects the parent made so far are never collected by the workers: keeping the
     # collector off them keeps their memory pages shared instead of copied.
     gc.freeze()
-    pool = ProcessPoolExecutor(workers(), mp_context=context, initializer=_adopt, initargs=(work,))
+    pool = ProcessPoolExecutor(
+        workers(), mp_context=context, initializer=_adopt, initargs=(work, os.getpid())
+    )
     try:
         done = 0
         for results in pool.map(_run, chunks):
@@ -80,17 +82,22 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
         process.kill()
     for process in processes:
         process.join(timeout=5)
-    pool.shutdown(wait=False, cancel_futures=True)
+    # Not cancel_futures: the manager thread, finding its workers gone, fails every
+    # pending future itself, and a cancelled one makes it print a traceback (3.11).
+    pool.shutdown(wait=True)
 
 
-def _adopt(work: Callable[[int], object]) -> None:
-    _die_with_parent()
+def _adopt(work: Callable[[int], object], parent: int) -> None:
+    _die_with_parent(parent)
     _work[:] = [work]  # forked: `work` arrives by inheritance, not by pickling
 
 
-def _die_with_parent() -> None:
-    """A build killed mid-way must not leave workers writing into its spare tree."""
-    parent = os.getppid()
+def _die_with_parent(parent: int) -> None:
+    """A build killed mid-way must not leave workers writing into its spare tree.
+
+    `parent` is the build's pid as the build itself gave it: asked here, a worker that
+    starts after its build died would be told init's, and never notice.
+    """
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
