@@ -495,3 +495,57 @@ def test_ctrl_c_while_the_workers_start_does_not_hang_the_exit() -> None:
         proc.wait()
         raise AssertionError("the process never exited: its workers were left waiting") from None
     assert out.strip() == "interrupted" and proc.returncode == 0
+
+
+ORPHANED_WORKERS = """
+import os, sys, time
+import splitblog.parallel as parallel
+
+real = parallel._die_with_parent
+
+def late(*args):
+    time.sleep(1.5)  # the parent is killed before the worker guards against it
+    real(*args)
+
+parallel._die_with_parent = late
+print(os.getpid(), flush=True)
+list(parallel.fan_out(lambda i: time.sleep(0.05) or i, 400))
+"""
+
+
+def test_workers_of_a_killed_build_die_even_if_it_dies_before_they_start() -> None:
+    """A worker that starts after its build was SIGKILLed must not live on (it could
+    still be writing into the spare tree the next build uses). It compared its parent
+    with the parent it found at start — already init — and so never noticed."""
+    env = {**os.environ, "SPLITBLOG_WORKERS": "2"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ORPHANED_WORKERS],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None and int(proc.stdout.readline()) == proc.pid
+    children_file = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 20
+    while not children_file.read_text().split():
+        assert time.monotonic() < deadline, "no workers started"
+        time.sleep(0.01)
+    workers = [int(pid) for pid in children_file.read_text().split()]
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.05)
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+    for pid in alive:  # leave nothing running, then fail
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, f"workers {alive} outlived their killed build"
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except (OSError, IndexError):
+        return False
