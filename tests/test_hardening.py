@@ -706,3 +706,21 @@ def test_no_output_path_leaves_the_site_folder(project: Project) -> None:
             rel = Path(folder, name).relative_to(public).parts
             assert rel[0] in ("professional", "personal", ".splitblog-trees"), rel
     assert sorted(os.listdir(project.root)) == [".splitblog", "content", "public", "splitblog.toml"]
+
+
+def test_a_theme_missing_a_required_template_names_it(
+    built: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shipped _base templates fill every gap of a project's theme, so a required
+    template can only go missing from the shipped set itself: as if a newer splitblog
+    required one (here, feature.html) that no folder of the theme has."""
+    from splitblog import theming
+
+    monkeypatch.setattr(
+        theming, "REQUIRED_TEMPLATES", (*theming.REQUIRED_TEMPLATES, "feature.html")
+    )
+    fails(
+        built,
+        "themes/professional/templates/feature.html: theme 'professional' has no template "
+        "feature.html",
+    )
