@@ -709,18 +709,19 @@ def test_no_output_path_leaves_the_site_folder(project: Project) -> None:
 
 
 def test_a_theme_missing_a_required_template_names_it(
-    built: Project, monkeypatch: pytest.MonkeyPatch
+    project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The shipped _base templates fill every gap of a project's theme, so a required
-    template can only go missing from the shipped set itself: as if a newer splitblog
-    required one (here, feature.html) that no folder of the theme has."""
+    template can only go missing from the shipped set itself: as if splitblog required
+    one (here, feature.html) that no folder of the theme has."""
     from splitblog import theming
 
     monkeypatch.setattr(
         theming, "REQUIRED_TEMPLATES", (*theming.REQUIRED_TEMPLATES, "feature.html")
     )
+    project.write("content/posts/a.md", GOOD)
     fails(
-        built,
+        project,
         "themes/professional/templates/feature.html: theme 'professional' has no template "
         "feature.html",
     )
