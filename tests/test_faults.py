@@ -549,3 +549,66 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
     except (OSError, IndexError):
         return False
+
+
+# -- file-system failures anywhere: one line, never a traceback ---------------------------------
+@pytest.mark.parametrize(
+    ("code", "hint"),
+    [(errno.ENOSPC, "free some disk space"), (errno.EROFS, "read-only file system")],
+)
+def test_a_file_system_failure_outside_the_writer_is_one_line(
+    project: Project, monkeypatch: pytest.MonkeyPatch, code: int, hint: str
+) -> None:
+    """The cache folder, Jinja's bytecode cache, the image cache, the lock: whichever
+    stage meets the full disk reports it like the writer does."""
+    project.post("2026-01-01-a", "all")
+
+    def failing(config: object) -> Path:
+        raise OSError(code, os.strerror(code), str(project.root / ".splitblog" / "trees"))
+
+    monkeypatch.setattr(build_module, "spare_root", failing)
+    result = project.run("build")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"cannot write {project.root}/.splitblog/trees: "), lines
+    assert hint in lines[0] and len(lines) == 2
+
+
+def test_an_os_error_that_is_a_bug_keeps_its_traceback(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.post("2026-01-01-a", "all")
+
+    def failing(config: object) -> Path:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    monkeypatch.setattr(build_module, "spare_root", failing)
+    with pytest.raises(OSError):
+        project.run("build")
+
+
+def test_serve_shows_a_full_disk_as_a_problem(
+    project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from splitblog import serve
+    from splitblog.config import load_config
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/preview/x.html")
+
+    monkeypatch.setattr(serve, "build", failing)
+    said: list[str] = []
+    config = load_config(project.root / "splitblog.toml")
+    previewer = serve.Previewer(
+        config,
+        serve.ServeOptions(),
+        tmp_path,
+        None,
+        lambda *a, **k: said.append(a[0]),  # type: ignore[arg-type]
+    )
+    state = previewer.rebuild(set())
+    assert not state.ok
+    assert [p.message for p in state.problems] == [
+        "cannot write /preview/x.html: No space left on device"
+    ]
+    assert any("No space left" in line for line in said)
