@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
+from .interrupts import uninterrupted
+
 Result = TypeVar("Result")
 
 PR_SET_PDEATHSIG = 1  # Linux prctl option
@@ -57,8 +59,14 @@ def fan_out(
         workers(), mp_context=context, initializer=_adopt, initargs=(work, os.getpid())
     )
     try:
+        with uninterrupted():
+            # The workers are forked here. A Ctrl-C in the middle was swallowed by a
+            # fork handler ("Exception ignored"), or stranded the workers: it waits until
+            # they run. They inherit the held signals, so a terminal's Ctrl-C reaches the
+            # build alone, which then kills them.
+            pending = pool.map(_run, chunks)
         done = 0
-        for results in pool.map(_run, chunks):
+        for results in pending:
             yield from results  # type: ignore[misc]
             done += len(results)
             if progress:
