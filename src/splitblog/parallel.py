@@ -63,7 +63,7 @@ def fan_out(
             # The workers are forked here. A Ctrl-C in the middle was swallowed by a
             # fork handler ("Exception ignored"), or stranded the workers: it waits until
             # they run. They inherit the held signals, so a terminal's Ctrl-C reaches the
-            # build alone, which then kills them.
+            # build alone, which then stops them.
             pending = pool.map(_run, chunks)
         done = 0
         for results in pending:
@@ -72,11 +72,7 @@ def fan_out(
             if progress:
                 progress(done)
     except BaseException:
-        # Ctrl-C (or a caller giving up) may come inside the pool's own machinery, e.g.
-        # after the workers are forked but before the thread that stops them starts:
-        # they would wait for work for ever, and Python's exit for them. The work is
-        # abandoned anyway: kill them.
-        _kill_workers(pool)
+        _abandon(pool)
         raise
     else:
         pool.shutdown()
@@ -84,15 +80,21 @@ def fan_out(
         gc.unfreeze()
 
 
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool whose work is no longer wanted (Ctrl-C, or a caller giving up)."""
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None and manager.is_alive():
+        # The usual case: the manager stops the workers once their chunk is done.
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    # Workers forked but never managed (their manager thread did not start): nothing
+    # would ever tell them to stop, and Python's exit would wait for them for ever.
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         process.kill()
     for process in processes:
         process.join(timeout=5)
-    # Not cancel_futures: the manager thread, finding its workers gone, fails every
-    # pending future itself, and a cancelled one makes it print a traceback (3.11).
-    pool.shutdown(wait=True)
+    pool.shutdown(wait=False)
 
 
 def _adopt(work: Callable[[int], object], parent: int) -> None:
