@@ -14,6 +14,8 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +27,7 @@ from . import __version__
 from .cache import Cache
 from .discover import discover, tree_stamps
 from .errors import ContentError, OutputError, Problem
+from .interrupts import uninterrupted
 from .model import BuildOptions, Config, Source
 from .theming import theme_files
 
@@ -317,10 +320,30 @@ def spare_root(config: Config) -> Path:
     output, cache = config.output_dir, cache_dir(config)
     output.mkdir(parents=True, exist_ok=True)
     cache.mkdir(parents=True, exist_ok=True)
-    if cache.stat().st_dev == output.stat().st_dev:
+    if cache.stat().st_dev == output.stat().st_dev and _can_rename(cache, output):
         tag = hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
         return cache / "trees" / tag
     return output / ".splitblog-trees"
+
+
+def _can_rename(source: Path, target: Path) -> bool:
+    """Whether a folder can move from `source` to `target`. One file system is not
+    enough: a bind mount (a container's volume) shares its device number, yet a rename
+    across it fails, and a swap would then fail at the very end of every build."""
+    with uninterrupted():  # a Ctrl-C in the middle would leave the probe behind
+        probe = Path(tempfile.mkdtemp(prefix="probe-", dir=source))
+        moved = target / f".splitblog-{probe.name}"
+        try:
+            os.rename(probe, moved)
+        except OSError as exc:
+            if exc.errno == errno.EXDEV:
+                return False
+            raise
+        finally:
+            for folder in (probe, moved):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+    return True
 
 
 @contextlib.contextmanager

@@ -43,7 +43,7 @@ class Cache:
         if path is not None and (path.exists() or self.writable):
             self._db = self._open(path)
 
-    def _open(self, path: Path) -> sqlite3.Connection | None:
+    def _open(self, path: Path, retry: bool = True) -> sqlite3.Connection | None:
         try:
             if self.writable:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,12 +66,14 @@ class Cache:
                 db.execute("INSERT INTO kv VALUES ('', 'salt', ?)", (self.salt.encode(),))
             return db
         except sqlite3.DatabaseError:
+            # Damaged: start afresh, once. A second failure is not the file's fault (a
+            # full or read-only disk): build without a cache rather than retry forever.
             with contextlib.suppress(OSError):
-                if self.writable:
+                if self.writable and retry:
                     path.unlink()
                     for extra in ("-wal", "-shm"):
                         Path(str(path) + extra).unlink(missing_ok=True)
-                    return self._open(path)
+                    return self._open(path, retry=False)
             return None
 
     # -- reading --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .config import find_config, load_config
-from .errors import DeployError, SplitblogError
+from .errors import DeployError, OutputError, SplitblogError, file_system_problem
 from .model import BuildOptions, Config
 
 
@@ -38,8 +38,17 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except SplitblogError as error:
             _fail(error)
+        except OSError as error:  # a full disk, a read-only folder: one line, no traceback
+            problem = file_system_problem(error)
+            if problem is None:
+                raise
+            _fail(OutputError(problem))
         except KeyboardInterrupt:
-            click.echo("Interrupted; the previous output is untouched.", err=True)
+            click.echo(
+                "Interrupted. Every site folder holds a complete build: the previous one "
+                "(or this one, for a site already swapped in).",
+                err=True,
+            )
             sys.exit(130)
 
     return wrapper

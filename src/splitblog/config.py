@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 import tomllib
 from pathlib import Path
@@ -21,6 +22,15 @@ SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 RESERVED_NAMES = frozenset(
     {"all", "title", "date", "audience", "tags", "summary", "slug", "draft", "updated", "canonical"}
 )
+# …and the name of its output folder, which Windows (a share, a synced folder) cannot
+# create under these names whatever follows them.
+DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
+HOST_LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+HOST_NAME = re.compile(rf"^{HOST_LABEL}(?:\.{HOST_LABEL})*\.?$")
+# What a URL path may hold as it is (RFC 3986 pchar and "/"), and percent escapes.
+URL_PATH = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$")
 
 TOP_KEYS = ("content", "output", "default_audience", "timezone", "sites")
 SITE_KEYS = (
@@ -144,12 +154,15 @@ class _Reader:
                 f"use one of: {', '.join((*names, 'all'))}",
             )
         self.check_distinct(sites)
+        content_dir = (self.root / content).resolve()
+        output_dir = (output if output is not None else self.root / out).resolve()
+        self.check_folders(content_dir, output_dir, sites, named="content" in raw)
         self.problems.raise_if_any(ConfigError)
         return Config(
             path=self.path,
             root=self.root,
-            content_dir=(self.root / content).resolve(),
-            output_dir=(output if output is not None else self.root / out).resolve(),
+            content_dir=content_dir,
+            output_dir=output_dir,
             sites=tuple(sites),
             default_audience=default_audience,
             timezone=timezone,
@@ -167,6 +180,12 @@ class _Reader:
             self.error(
                 f"sites.{name}",
                 f"'{name}' is reserved (it is a front-matter key or an audience keyword)",
+                "choose another name",
+            )
+        elif name in DEVICE_NAMES:
+            self.error(
+                f"sites.{name}",
+                f"'{name}' is reserved (Windows cannot make a folder of that name)",
                 "choose another name",
             )
         self.unknown_keys(table, SITE_KEYS, where)
@@ -205,22 +224,33 @@ class _Reader:
         )
 
     def base_url(self, table: dict, where: str) -> str:
+        """The site's address, normalised (lowercase scheme and host, a trailing "/").
+
+        Every page, feed, sitemap and robots.txt URL is built from it, so anything a
+        browser or a feed reader would choke on is refused here, by its key.
+        """
         value = self.get(table, "base_url", where, str, None)
+        key = f"{where}base_url"
         if value is None:
             if "base_url" not in table:
-                self.error(f"{where}base_url", "missing", 'add base_url = "https://example.com/"')
+                self.error(key, "missing", 'add base_url = "https://example.com/"')
             return "https://example.invalid/"
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        parts = urlsplit(value.strip())
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https") or not parts.netloc:
             self.error(
-                f"{where}base_url",
+                key,
                 f"'{value}' is not an http(s) URL",
                 'write it in full, e.g. "https://example.com/"',
             )
-        elif parts.query or parts.fragment:
-            self.error(f"{where}base_url", f"'{value}' has a query or fragment", "remove it")
+            return "https://example.invalid/"
+        problem = _address_problem(parts.netloc, parts.hostname, parts.path)
+        if problem:
+            self.error(key, f"'{value}' {problem[0]}", problem[1])
+        elif parts.query or parts.fragment or value.rstrip().endswith(("?", "#")):
+            self.error(key, f"'{value}' has a query or fragment", "remove it")
         path = parts.path if parts.path.endswith("/") else parts.path + "/"
-        return f"{parts.scheme}://{parts.netloc}{path}"
+        return f"{scheme}://{parts.netloc.lower()}{path}"
 
     def author(self, table: dict, where: str) -> Author:
         raw = self.get(table, "author", where, dict, {})
@@ -283,15 +313,107 @@ class _Reader:
         )
 
     def check_distinct(self, sites: list[SiteConfig]) -> None:
-        seen: dict[str, str] = {}
+        """Two sites at one address would serve each other's pages: http and https,
+        or a default port written out, are the same address."""
+        seen: dict[tuple[str, str], str] = {}
         for site in sites:
-            if site.base_url in seen:
+            address = _address(site.base_url)
+            if address in seen:
                 self.error(
                     f"sites.{site.name}.base_url",
-                    f"same base_url as sites.{seen[site.base_url]}",
+                    f"same base_url as sites.{seen[address]}",
                     "give every site its own address",
                 )
-            seen.setdefault(site.base_url, site.name)
+            seen.setdefault(address, site.name)
+
+    def check_folders(
+        self, content: Path, output: Path, sites: list[SiteConfig], named: bool
+    ) -> None:
+        """The content folder, when named, must exist: a misspelt one would build empty
+        sites in place of the real ones. And the output must never overwrite what the
+        build reads: a site's folder is replaced whole by every build, so a site folder
+        that is (or holds) the project, its content or themes would be lost."""
+        if content.exists() and not content.is_dir():
+            self.error("content", f"'{self.rel(content)}' is not a folder", "name a folder")
+        elif named and not content.is_dir():
+            self.error(
+                "content",
+                f"no folder '{self.rel(content)}'",
+                "create it (with posts/ and pages/), or fix the path",
+            )
+        kept = {
+            "the project folder": self.root,
+            "the content folder": content,
+            "the themes folder": self.root / "themes",
+            "splitblog's cache": self.root / ".splitblog",
+        }
+        if output == content or output.is_relative_to(content):
+            self.error(
+                "output",
+                f"'{self.rel(output)}' is inside the content folder",
+                'write the output elsewhere, e.g. output = "public"',
+            )
+            return
+        for site in sites:
+            folder = output / site.name
+            for what, path in kept.items():
+                if path == folder or path.is_relative_to(folder):
+                    self.error(
+                        "output",
+                        f"the {site.name} site's folder {self.rel(folder)}/ would replace {what}",
+                        'write the output elsewhere, e.g. output = "public"',
+                    )
+                    break
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix() or "."
+        except ValueError:
+            return str(path)
+
+
+def _address(base_url: str) -> tuple[str, str]:
+    """(host:port, path) of an address: what two sites must not share."""
+    parts = urlsplit(base_url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        port = parts.port if parts.port not in (None, default) else None
+    except ValueError:  # reported as an invalid port already
+        port = None
+    return (f"{host}:{port}" if port else host, parts.path)
+
+
+def _address_problem(netloc: str, host: str | None, path: str) -> tuple[str, str] | None:
+    """(what is wrong, what to do) with a base_url's host, port or path, or None."""
+    if "@" in netloc:
+        return "holds a user name or password", "remove it: every page would publish it"
+    if not host:
+        return "has no host name", 'write it in full, e.g. "https://example.com/"'
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return "has an invalid host name", "check the spelling"
+        return "has a non-ASCII host name", f"write it as {ascii_host}"
+    if ":" in host:  # an IPv6 address, written in brackets
+        try:
+            ipaddress.IPv6Address(host.split("%")[0])
+        except ValueError:
+            return "has an invalid host name", "check the spelling"
+    elif not HOST_NAME.match(host):
+        return "has an invalid host name", "a host name has only letters, digits, '-' and '.'"
+    try:
+        port = urlsplit(f"//{netloc}").port
+    except ValueError:  # not a number, or past 65535
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        return "has an invalid port", "use a port from 1 to 65535, or none"
+    if not URL_PATH.match(path):
+        return "has characters a URL path cannot hold", "percent-encode them, e.g. %20 for a space"
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return "has a '.' or '..' segment in its path", "write the path it leads to"
+    return None
 
 
 def _type_name(kind: type) -> str:

@@ -37,6 +37,11 @@ KNOWN_KEYS = (
 OVERRIDE_KEYS = ("title", "summary", "tags", "slug")
 TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]", re.M)
 TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+# Characters no web page or feed may hold: XML 1.0 forbids the C0 controls (but tab and
+# the line ends) and U+FFFE/U+FFFF, so a feed with one is not XML at all. The Markdown
+# stage also uses \x02 and \x03 as its own placeholders. Refused where they are written.
+FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_REPORTED_LINES = 5  # of one file's lines with a forbidden character
 
 
 class TOMLHandler(BaseHandler):
@@ -51,7 +56,24 @@ class TOMLHandler(BaseHandler):
 
 class _Loader(SafeLoader):  # type: ignore[misc, valid-type]
     """The safe (C) loader, but an impossible date (2026-02-30) stays text, so it is
-    reported as a bad date on its own line instead of failing the whole block."""
+    reported as a bad date on its own line instead of failing the whole block, and a
+    key written twice is an error (YAML forbids it; PyYAML would keep the last silently).
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[str] = set()
+        for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            if key_node.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"key '{key_node.value}' is written twice",
+                    key_node.start_mark,
+                )
+            seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _lenient_timestamp(loader: SafeLoader, node: yaml.Node) -> object:
@@ -100,7 +122,35 @@ def read_source(file: SourceFile, config: Config, data: bytes | None = None) -> 
             )
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _Parser(file, config, rel, digest_bytes(data)).parse(text)
+    forbidden = _forbidden_characters(text, rel)
+    if forbidden:
+        raise ContentError(forbidden)
+    # The dates read depend on the time zone too: a page cached under the digest must be
+    # made again when it changes, or it keeps the old offset.
+    digest = digest_bytes(data + b"\0" + config.timezone.encode())
+    return _Parser(file, config, rel, digest).parse(text)
+
+
+def _forbidden_characters(text: str, rel: str) -> list[Problem]:
+    """One problem per line (the first few) holding a character pages cannot carry."""
+    problems: list[Problem] = []
+    if not FORBIDDEN_CHAR.search(text):
+        return problems
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = FORBIDDEN_CHAR.search(line)
+        if found is None:
+            continue
+        problems.append(
+            Problem(
+                f"control character U+{ord(found.group()):04X} at column {found.start() + 1}",
+                path=rel,
+                line=number,
+                hint="remove it: web pages and feeds cannot hold it",
+            )
+        )
+        if len(problems) == MAX_REPORTED_LINES:
+            break
+    return problems
 
 
 class _Parser:
@@ -188,6 +238,14 @@ class _Parser:
             return {}, body, body_line
         for match in TOP_KEY.finditer(fm_text):
             self.lines.setdefault(match.group(1), fm_line + fm_text.count("\n", 0, match.start()))
+        for key, value in meta.items():
+            bad = _forbidden_in(value) or _forbidden_in(key)
+            if bad is not None:
+                self.error(
+                    f"{key} holds the control character U+{ord(bad):04X}",
+                    str(key),
+                    "remove the escape that makes it: web pages and feeds cannot hold it",
+                )
         return meta, body, body_line
 
     # -- fields ------------------------------------------------------------------------
@@ -297,7 +355,7 @@ class _Parser:
             else:
                 return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
         self.error(
-            f"{key} {value!r} is not a date",
+            f"{key} {_shown(value)} is not a date",
             key,
             "write 2026-11-25 or 2026-11-25T09:30:00+01:00",
         )
@@ -381,6 +439,33 @@ class _Parser:
             slug=slug,
             extra=tuple((str(k), v) for k, v in value.items() if k not in OVERRIDE_KEYS),
         )
+
+
+def _forbidden_in(value: Any) -> str | None:
+    """The first forbidden character in a front-matter value, however deeply nested."""
+    if isinstance(value, str):
+        found = FORBIDDEN_CHAR.search(value)
+        return found.group() if found else None
+    if isinstance(value, dict):
+        items: list[Any] = [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = list(value)
+    else:
+        return None
+    for item in items:
+        bad = _forbidden_in(item)
+        if bad is not None:
+            return bad
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A value as the user wrote it, for messages (not Python's repr of a time)."""
+    if isinstance(value, time):
+        return f"{value.isoformat()} (a time of day)"
+    if isinstance(value, str | int | float | list | dict):
+        return repr(value)
+    return f"({_yaml_type(value)})"
 
 
 def _yaml_type(value: Any) -> str:

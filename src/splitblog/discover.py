@@ -6,6 +6,7 @@ Kept free of heavy imports: a rebuild with nothing to do walks content/ and stop
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from .errors import Problem
 from .model import Config
 
 KINDS = {"posts": "post", "pages": "page"}
+# A name with a control character (a newline, a tab …) cannot be a URL or an XML text.
+BAD_NAME = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -36,43 +39,42 @@ def discover(config: Config) -> tuple[list[SourceFile], list[Problem]]:
     project = config.root.resolve()
     for section, kind in KINDS.items():
         base = root / section
+        if base.is_symlink() and _outside(base, project):
+            problems.extend(_symlink_problem(config, base, project))
+            continue
         if not base.is_dir():
             continue
         for folder, dirs, files in os.walk(base):
             here = Path(folder)
             dirs[:] = sorted(d for d in dirs if not _ignored(d))
             for name in list(dirs):
-                if (here / name).is_symlink():
+                if (here / name).is_symlink() or _bad_name(config, here / name, problems):
                     dirs.remove(name)
                     problems.extend(_symlink_problem(config, here / name, project))
             visible = sorted(f for f in files if not _ignored(f))
             if "index.md" in visible and here != base:
                 assets = tuple(sorted(_bundle_assets(here, config, project, problems)))
                 dirs[:] = []  # a bundle's sub-folders hold its files, not more posts
+                stamp = _checked_stamp(config, here / "index.md", problems)
+                if stamp is None:
+                    continue
                 key = (here / "index.md").relative_to(root).as_posix()
                 found.append(
-                    SourceFile(
-                        here / "index.md",
-                        key,
-                        kind,
-                        _rel(here, root),
-                        assets,
-                        _stamp(here / "index.md"),
-                    )
+                    SourceFile(here / "index.md", key, kind, _rel(here, root), assets, stamp)
                 )
                 continue
             for name in visible:
                 path = here / name
-                if not name.endswith(".md"):
+                # Hello.MD is a post too: a file silently left out would be a post lost.
+                if not name.lower().endswith(".md") or _bad_name(config, path, problems):
                     continue
                 if path.is_symlink() and _outside(path, project):
                     problems.extend(_symlink_problem(config, path, project))
                     continue
-                found.append(
-                    SourceFile(
-                        path, path.relative_to(root).as_posix(), kind, None, (), _stamp(path)
-                    )
-                )
+                stamp = _checked_stamp(config, path, problems)
+                if stamp is not None:
+                    key = path.relative_to(root).as_posix()
+                    found.append(SourceFile(path, key, kind, None, (), stamp))
     return found, problems
 
 
@@ -83,12 +85,12 @@ def _bundle_assets(
         here = Path(sub)
         dirs[:] = [d for d in dirs if not _ignored(d)]
         for name in list(dirs):
-            if (here / name).is_symlink():
+            if (here / name).is_symlink() or _bad_name(config, here / name, problems):
                 dirs.remove(name)
                 problems.extend(_symlink_problem(config, here / name, project))
         for name in files:
             path = here / name
-            if _ignored(name) or path == folder / "index.md":
+            if _ignored(name) or path == folder / "index.md" or _bad_name(config, path, problems):
                 continue
             if path.is_symlink() and _outside(path, project):
                 problems.extend(_symlink_problem(config, path, project))
@@ -97,19 +99,49 @@ def _bundle_assets(
 
 
 def _outside(path: Path, project: Path) -> bool:
-    return not path.resolve().is_relative_to(project)
+    """True for a link whose target is outside the project, or cannot be known (a loop)."""
+    try:
+        return not path.resolve().is_relative_to(project)
+    except (OSError, RuntimeError):  # a symlink loop: RuntimeError before Python 3.13
+        return True
 
 
 def _symlink_problem(config: Config, path: Path, project: Path) -> list[Problem]:
-    if not _outside(path, project):
+    if not path.is_symlink() or not _outside(path, project):
         return []
-    return [
+    try:
+        path.resolve()
+    except (OSError, RuntimeError):
+        message = "symbolic link loops back on itself; it is not published"
+    else:
+        message = "symbolic link points outside the project; it is not published"
+    return [Problem(message, path=config.rel(path), hint="copy the file into content/ instead")]
+
+
+def _bad_name(config: Config, path: Path, problems: list[Problem]) -> bool:
+    """Report (and skip) a file or folder whose name holds a control character."""
+    if not BAD_NAME.search(path.name):
+        return False
+    problems.append(
         Problem(
-            "symbolic link points outside the project; it is not published",
-            path=config.rel(path),
-            hint="copy the file into content/ instead",
+            f"the name {path.name!r} holds a control character; it is not published",
+            path=config.rel(path.parent),
+            hint="rename it",
         )
-    ]
+    )
+    return True
+
+
+def _checked_stamp(
+    config: Config, path: Path, problems: list[Problem]
+) -> tuple[int, int, int] | None:
+    """The file's stamp, or None (and a problem) when it cannot be read: a link to a
+    file that does not exist, a file deleted while the build runs."""
+    try:
+        return _stamp(path)
+    except OSError as exc:
+        problems.append(Problem(f"cannot read: {exc.strerror}", path=config.rel(path)))
+        return None
 
 
 def _ignored(name: str) -> bool:
@@ -131,7 +163,11 @@ def tree_stamps(root: Path) -> list[tuple[str, int, int]]:
     stamps: list[tuple[str, int, int]] = []
     if not root.is_dir():
         return stamps
-    for folder, _dirs, names in os.walk(root):
+    for folder, dirs, names in os.walk(root):
+        for name in dirs:  # a link to a folder is not walked, but it is an input too
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                stamps.append((path, -2, os.lstat(path).st_mtime_ns))
         for name in names:
             path = os.path.join(folder, name)
             try:

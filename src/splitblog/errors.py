@@ -7,6 +7,7 @@ the CLI prints them one per line without a traceback and exits with the error's 
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -90,3 +91,30 @@ class Problems:
 
 def _order(problem: Problem) -> tuple[str, int, str]:
     return (problem.path or problem.key or "", problem.line or 0, problem.message)
+
+
+# Failures of the machine, not of splitblog: a full disk, a read-only or foreign folder.
+# Whatever stage meets one (the writer, the cache, Jinja's bytecode cache, the image
+# cache, the lock file), the user gets one line naming the file, never a traceback.
+FILE_SYSTEM_HINTS = {
+    errno.ENOSPC: "free some disk space, then build again",
+    errno.EDQUOT: "free some space within your disk quota, then build again",
+    errno.EROFS: "the folder is on a read-only file system: write the output elsewhere (-o)",
+    errno.EACCES: "make the folder writable for you, or write the output elsewhere (-o)",
+    errno.EPERM: "make the folder writable for you, or write the output elsewhere (-o)",
+    errno.EIO: "the disk reported an input/output error: check it",
+    errno.EMFILE: "too many open files: raise the limit (ulimit -n)",
+}
+
+
+def file_system_problem(exc: OSError) -> Problem | None:
+    """The problem to show for an OSError the user's machine caused, or None for one
+    that is a bug of splitblog's (and deserves its traceback)."""
+    hint = FILE_SYSTEM_HINTS.get(exc.errno or 0)
+    if hint is None:
+        return None
+    target = f" {exc.filename}" if exc.filename else ""
+    return Problem(
+        f"cannot write{target}: {exc.strerror or exc}",
+        hint=f"{hint}; each site folder holds a complete build, the previous one or this one",
+    )

@@ -127,7 +127,7 @@ class Source:
     audience: frozenset[str]
     body: str
     body_line: int  # the file's line number of the body's first line
-    digest: str  # hash of the file's bytes
+    digest: str  # hash of the file's bytes and of the time zone its dates are read in
     date: datetime | None = None
     updated: datetime | None = None
     tags: tuple[str, ...] = ()

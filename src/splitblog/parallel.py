@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
+from .interrupts import uninterrupted
+
 Result = TypeVar("Result")
 
 PR_SET_PDEATHSIG = 1  # Linux prctl option
@@ -53,28 +55,59 @@ def fan_out(
     # Objects the parent made so far are never collected by the workers: keeping the
     # collector off them keeps their memory pages shared instead of copied.
     gc.freeze()
+    pool = ProcessPoolExecutor(
+        workers(), mp_context=context, initializer=_adopt, initargs=(work, os.getpid())
+    )
     try:
-        with ProcessPoolExecutor(
-            workers(), mp_context=context, initializer=_adopt, initargs=(work,)
-        ) as pool:
-            done = 0
-            for results in pool.map(_run, chunks):
-                yield from results  # type: ignore[misc]
-                done += len(results)
-                if progress:
-                    progress(done)
+        with uninterrupted():
+            # The workers are forked here. A Ctrl-C in the middle was swallowed by a
+            # fork handler ("Exception ignored"), or stranded the workers: it waits until
+            # they run. They inherit the held signals, so a terminal's Ctrl-C reaches the
+            # build alone, which then stops them.
+            pending = pool.map(_run, chunks)
+        done = 0
+        for results in pending:
+            yield from results  # type: ignore[misc]
+            done += len(results)
+            if progress:
+                progress(done)
+    except BaseException:
+        _abandon(pool)
+        raise
+    else:
+        pool.shutdown()
     finally:
         gc.unfreeze()
 
 
-def _adopt(work: Callable[[int], object]) -> None:
-    _die_with_parent()
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool whose work is no longer wanted (Ctrl-C, or a caller giving up)."""
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None and manager.is_alive():
+        # The usual case: the manager stops the workers once their chunk is done.
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    # Workers forked but never managed (their manager thread did not start): nothing
+    # would ever tell them to stop, and Python's exit would wait for them for ever.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+    pool.shutdown(wait=False)
+
+
+def _adopt(work: Callable[[int], object], parent: int) -> None:
+    _die_with_parent(parent)
     _work[:] = [work]  # forked: `work` arrives by inheritance, not by pickling
 
 
-def _die_with_parent() -> None:
-    """A build killed mid-way must not leave workers writing into its spare tree."""
-    parent = os.getppid()
+def _die_with_parent(parent: int) -> None:
+    """A build killed mid-way must not leave workers writing into its spare tree.
+
+    `parent` is the build's pid as the build itself gave it: asked here, a worker that
+    starts after its build died would be told init's, and never notice.
+    """
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -40,6 +40,9 @@ class SiteServer(ThreadingHTTPServer):
     """Serves one site's folder; every request thread is a daemon (event streams never end)."""
 
     daemon_threads = True
+    # A page pulls its stylesheets, images and feed at once, from every open tab: the
+    # socketserver default of 5 pending connections makes the rest wait for a SYN retry.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], root: Path, gate: BuildGate, hub: Hub):
         self.address_family = _family(address[0])

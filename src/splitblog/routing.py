@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from .errors import Problem
 from .model import BuildOptions, Config, Entry, ListPage, SitePlan, Source, TagPlan
 from .only import visible_text
-from .slugs import is_safe_relpath, make_slug
+from .slugs import folder_slug, is_safe_relpath, make_slug
 
 # Why a source is not on a site, as `splitblog list` shows it.
 DRAFT, FUTURE, AUDIENCE, EMPTY = "draft", "future", "audience", "only-block empty"
@@ -91,6 +91,7 @@ def _entry(source: Source, site: str) -> Entry:
         folder = source.key.removeprefix("pages/").rpartition("/")[0]
         if source.bundle:
             folder = folder.rpartition("/")[0]
+        folder = folder_slug(folder)
         url = f"{folder}/{slug}/" if folder else f"{slug}/"
     tags = override.tags if override and override.tags is not None else source.tags
     return Entry(

@@ -31,7 +31,7 @@ from types import FrameType
 
 from .build import BuildResult, Progress, build, open_cache, spare_root
 from .config import load_config
-from .errors import Problem, SplitblogError
+from .errors import Problem, SplitblogError, file_system_problem
 from .livereload import BuildGate, BuildState, Hub
 from .model import BuildOptions, Config
 from .preview_http import SiteServers
@@ -135,6 +135,12 @@ class Previewer:
             )
         except SplitblogError as error:
             return self._failed(error.problems)
+        except OSError as error:  # a full disk: shown like any problem, and kept serving
+            problem = file_system_problem(error)
+            if problem is None:
+                traceback.print_exc()
+                problem = Problem(f"internal error: {error!r}", hint="please report it")
+            return self._failed([problem])
         except Exception as error:  # a bug, not the user's mistake: keep serving
             traceback.print_exc()
             return self._failed([Problem(f"internal error: {error!r}", hint="please report it")])

@@ -118,7 +118,12 @@ class SiteBuild:
         self.task_keys = {task.path: task.key for task in self.tasks}
         self.copies, copy_problems = self._copies(bodies)
         problems.extend(copy_problems)
-        claimed = [(t.path, "a page splitblog makes") for t in self.tasks]
+        # Routing has checked the entries' paths against each other, naming both files;
+        # here each path is claimed once, by its file where it has one, so a collision
+        # is not reported a second time without a file.
+        owners = {e.output_path: e.source.rel for e in self.plan.entries}
+        paths = dict.fromkeys(t.path for t in self.tasks)
+        claimed = [(p, owners.get(p, "a page splitblog makes")) for p in paths]
         claimed += [(path, label) for path, (_out, label) in self.copies.items()]
         problems.extend(find_collisions(self.site.name, claimed))
         return problems

@@ -28,6 +28,12 @@ def slug_from_filename(stem: str) -> str:
     return make_slug(DATE_PREFIX.sub("", stem) or stem)
 
 
+def folder_slug(folder: str) -> str:
+    """`Über uns/Team` → `uber-uns/team`: a page's folder as a URL path, each segment
+    transliterated like a file name, so no URL, sitemap or feed carries a raw space."""
+    return "/".join(make_slug(part) for part in folder.split("/")) if folder else ""
+
+
 def slug_problem(value: str) -> str | None:
     """Why a hand-written slug cannot be used, or None when it can."""
     if not value:
@@ -50,6 +56,8 @@ def is_safe_relpath(rel: str) -> bool:
     """
     if not rel or "\0" in rel or "\\" in rel or rel.startswith("/"):
         return False
+    # Split by hand: PurePosixPath would drop the empty segment of "a//b" or "x/", and
+    # a path that names a folder ("x/") is not a file the writer can write.
     return all(
         part not in ("", ".", "..") and len(part.encode("utf-8", "surrogatepass")) <= 255
         for part in rel.split("/")

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError, Problem
+from .interrupts import uninterrupted
 from .slugs import is_safe_relpath
 
 RENAME_EXCHANGE = 2
@@ -90,8 +91,10 @@ class SiteTrees:
     def _save_manifests(self, manifests: Mapping[str, Manifest]) -> None:
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(manifests, separators=(",", ":")))
-        os.replace(tmp, self.manifest_path)
+        text = json.dumps(manifests, separators=(",", ":"))
+        with uninterrupted():  # a Ctrl-C between the two would leave the .tmp behind
+            tmp.write_text(text)
+            os.replace(tmp, self.manifest_path)
 
     @staticmethod
     def _tree_id(path: Path) -> str | None:
@@ -110,6 +113,12 @@ class SiteTrees:
     # -- publishing ----------------------------------------------------------------------
     def begin(self) -> Patch:
         """Start bringing the spare up to date; nothing visible changes until `finish`."""
+        try:
+            return self._begin()
+        except OSError as exc:  # a full disk, a read-only folder: the live tree is as it was
+            raise OutputError(_os_problem(exc, self.spare)) from None
+
+    def _begin(self) -> Patch:
         manifests = self._load_manifests()
         if self.in_place:
             self.live.mkdir(parents=True, exist_ok=True)
@@ -184,9 +193,12 @@ class Patch:
         """Write what `done` (the files put already) lacks, remove what is gone, swap."""
         root = self.root
         stale = self.spare_manifest.keys() - files.keys()
-        for path in stale:
-            with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
-                (root / path).unlink()
+        try:
+            for path in stale:
+                with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                    (root / path).unlink()
+        except OSError as exc:
+            raise OutputError(_os_problem(exc, root)) from None
         manifest: Manifest = {}
         written = 0
         for path, out in files.items():
@@ -202,7 +214,14 @@ class Patch:
         kept = {self.trees._tree_id(self.trees.live) or "": manifest}
         if self.live_id and self.trees.spare.exists():
             kept[self.live_id] = self.live_manifest
-        self.trees._save_manifests(kept)
+        try:
+            self.trees._save_manifests(kept)
+        except OSError:
+            # The new output is live and complete. The manifests on disk still describe
+            # the spare (the old live tree) truly; the new live tree, not in them, is
+            # read from disk next time. Only a half-written temporary file must go.
+            with contextlib.suppress(OSError):
+                self.trees.manifest_path.with_suffix(".tmp").unlink()
         return WriteReport(written, len(stale), len(files) - written)
 
 
@@ -308,6 +327,13 @@ def _prune(root: Path, removed: set[str]) -> None:
 
 def _exchange(new: Path, live: Path) -> None:
     """Atomically put `new` in place of `live` (which becomes `new`)."""
+    try:
+        _swap(new, live)
+    except OSError as exc:
+        raise OutputError(_os_problem(exc, live)) from None
+
+
+def _swap(new: Path, live: Path) -> None:
     live.parent.mkdir(parents=True, exist_ok=True)
     if not live.exists():
         os.rename(new, live)
@@ -325,7 +351,11 @@ def _exchange(new: Path, live: Path) -> None:
     # with a window in which the site folder is missing for an instant.
     aside = live.with_name(live.name + ".splitblog-old")
     os.rename(live, aside)
-    os.rename(new, live)
+    try:
+        os.rename(new, live)
+    except OSError:
+        os.rename(aside, live)  # put the old output back: never leave no site folder
+        raise
     os.rename(aside, new)
 
 
