@@ -268,6 +268,21 @@ def test_a_raw_html_link_to_another_sites_post_file_is_found(project: Project) -
 
 
 # -- what the audit must not flag ---------------------------------------------------------
+def test_text_splitblog_writes_itself_is_no_finding(project: Project) -> None:
+    """Foreign titles that equal what the build writes on its own — a year in the archive,
+    a month, the word "Tagged" of tag pages, the generator name — and a foreign page at
+    "page/" beside the own paginated lists."""
+    set_config(project, 'theme = "professional"', 'theme = "professional"\nposts_per_page = 1')
+    for day in (1, 2, 3):
+        project.post(f"2026-01-0{day}-pro{day}", PRO, title=f"Pro post {day}", tags=["work"])
+    titles = ("2026", "January 2026", "Tagged", "splitblog", "Page not found")
+    for day, title in enumerate(titles, start=1):
+        project.post(f"2026-02-0{day}-home{day}", HOME, title=title)
+    project.page("page", HOME, title="A page of mine")
+    project.build()
+    assert project.exists(PRO, "page/2/index.html")
+
+
 def test_a_foreign_title_that_is_also_own_text_is_no_finding(project: Project) -> None:
     project.post("2026-01-01-a", PRO, title="Pricing", body="We talk about Team Offsite Plans.\n")
     project.post("2026-01-02-b", HOME, title="Team Offsite Plans")

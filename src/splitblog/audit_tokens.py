@@ -13,7 +13,7 @@ Two kinds of token:
   address, its file names, tags only such posts use), or what an own post shows only on
   other sites (another site's title, slug or tags for it, the text of `::: only` blocks
   naming other sites, bundle files the site's text does not use). A hit is excused
-  when the site's own sources or its theme hold the same text:
+  when the site's own sources, its theme or splitblog's own wording hold the same text:
   a foreign title that is also a phrase of an own post is not a leak.
 - strict: the other sites' personas and addresses (where the policy is not `allow`) and
   the site's own `forbid` strings. Never excused.
@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from urllib.parse import unquote
 
 from markupsafe import escape
@@ -59,6 +60,28 @@ MD_ATTRIBUTE = re.compile(r"""(?:href|src)=["'][^"']*\.md(?:#[^"']*)?["']""", re
 ONLY_OPEN = re.compile(r"^ {0,3}(:{3,})[ \t]*only\b(.*)$")
 ONLY_CLOSE = re.compile(r"^ {0,3}(:{3,})[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+# Text the build writes by itself (pages.py, feeds.py, views.py, hosts.py): a foreign
+# title such as "Tagged" or "splitblog" is no leak when the site shows it for this reason.
+GENERATED = (
+    "Tagged “",
+    "Page not found",
+    "Tags",
+    "Archive",
+    "splitblog",
+    "(ATOM)",
+    "(RSS)",
+    "(JSON)",
+    "atom.xml rss.xml feed.json sitemap.xml robots.txt 404.html index.html",
+    "https://jsonfeed.org/version/1.1",
+    "http://www.w3.org/2005/Atom",
+    "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "User-agent: * Allow: / Disallow: / Sitemap: ",
+    "X-Content-Type-Options: nosniff Referrer-Policy: no-referrer X-Robots-Tag: noindex",
+    "/feed /atom.xml 301 /index.xml /rss.xml 301 CNAME .nojekyll _headers _redirects",
+)
+DATE_FORMATS = ("%Y", "%B %Y", "%b %Y", "%-d %B %Y", "%B %-d, %Y", "%-d %b %Y", "%A", "%a")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 EXPLAINABLE = "explainable"
 STRICT = "strict"
@@ -322,11 +345,14 @@ def without_targets(text: str) -> str:
 def own_corpus(
     site: SiteConfig, sources: Sequence[Source], own: dict[str, Shown], theme: str
 ) -> str:
-    """Everything the site legitimately shows, as written in its own sources and its
-    theme. Markdown link targets are left out: a `.md` link is
+    """Everything the site legitimately shows, as written in its own sources, its theme
+    and splitblog's own wording. Markdown link targets are left out: a `.md` link is
     written as a URL (or stripped), never as written."""
-    parts = [theme, site.title, site.description, site.author.name, site.author.bio]
+    parts = [theme, *GENERATED, site.title, site.description, site.author.name, site.author.bio]
     parts.append(site.base_url)
+    if len(own) > site.posts_per_page:
+        parts.append("page/")
+    dates = [EPOCH]
     for source in sources:
         view = own.get(source.key)
         if view is None:
@@ -337,4 +363,9 @@ def own_corpus(
         parts += [str(v) for _k, v in (override.extra if override else ())]
         parts += [*view.tags, *(f"tags/{make_slug(t)}/" for t in view.tags)]
         parts += [view.path + name for name in view.files]
+        dates += [d for d in (source.date, source.updated) if d is not None]
+    for moment in set(dates):
+        parts += [moment.isoformat(), format_datetime(moment)]
+    for day in {d.date() for d in dates}:
+        parts += [day.strftime(f) for f in DATE_FORMATS]
     return "\n".join(parts)
