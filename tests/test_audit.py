@@ -145,6 +145,15 @@ def test_a_hard_coded_address_of_a_denied_site_is_found(project: Project) -> Non
     project.build()  # allowed: the same footer is fine
 
 
+def test_short_persona_names_match_whole_words_only(project: Project) -> None:
+    set_config(project, 'name = "Patsy"', 'name = "Sam"')
+    project.post("2026-01-01-a", PRO, title="Samples", body="A sample size of same-day samples.\n")
+    project.build()
+    project.post("2026-01-02-b", PRO, title="Notes", body="Then Sam's friend called.\n")
+    assert_refused(project, 'contains "Sam", personal\'s author name')
+
+
+# -- what routing might let through: the audit must stop it on its own ----------------------
 def test_routing_leaking_a_post_of_the_other_site_is_stopped(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:

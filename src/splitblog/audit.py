@@ -55,7 +55,7 @@ class SiteAudit:
         ]
         self.tokens = TokenMaker(config, site, self.own).make(sources)
         self.digest = hashlib.blake2b(
-            repr([(t.text, t.mode, t.folded) for t in self.tokens]).encode(),
+            repr([(t.text, t.mode, t.folded, t.bounded) for t in self.tokens]).encode(),
             digest_size=16,
         ).hexdigest()
         # One automaton over lower-cased bytes finds every token; a hit on a token that
@@ -90,6 +90,8 @@ class SiteAudit:
             for index in self._patterns[self._lowered[pattern]]:
                 token = self.tokens[index]
                 if not token.folded and blob[start:end] != token.text.encode():
+                    continue
+                if token.bounded and not _whole_word(blob, start, end):
                     continue
                 yield index, start if base == 0 else -1
 
@@ -167,6 +169,14 @@ class SiteAudit:
                 key = self.site.name if override and override.title else "title"
                 return f"{source.rel}:{source.line_of(key) or 1}"
         return None
+
+
+def _whole_word(blob: bytes, start: int, end: int) -> bool:
+    """True when the match is not part of a longer word ("Sam" in "Sam's" or "Sam’s",
+    not in "sample"): the characters on either side are not letters or digits."""
+    before = blob[max(0, start - 4) : start].decode("utf-8", "ignore")[-1:]
+    after = blob[end : end + 4].decode("utf-8", "ignore")[:1]
+    return not any(c.isalnum() or c == "_" for c in (before, after))
 
 
 def _automaton(patterns: list[bytes]) -> ahocorasick_rs.BytesAhoCorasick | None:

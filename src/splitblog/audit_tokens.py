@@ -94,6 +94,7 @@ class Token:
     mode: str  # EXPLAINABLE or STRICT
     folded: bool  # matched case-insensitively (ASCII)
     what: str  # "the title of content/posts/x.md, which professional does not publish"
+    bounded: bool = False  # matched as a whole word only (a persona's name)
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,10 @@ class TokenMaker:
             ):
                 if value and value.lower() not in mine.lower():
                     what = f"{other.name}'s author {field}"
-                    self.tokens.extend(Token(v, value, STRICT, True, what) for v in variants(value))
+                    self.tokens.extend(
+                        Token(v, value, STRICT, True, what, bounded=field == "name")
+                        for v in variants(value)
+                    )
             policy = site.policy_toward(other.name)
             if policy != "allow":
                 address = other.base_url.split("://", 1)[1].rstrip("/")
