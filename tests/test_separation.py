@@ -373,3 +373,27 @@ def test_personas_never_cross(project: Project) -> None:
         assert project.exists(site, avatar)
         other = mine[OTHER[site]]
         project.assert_absent(site, *other)
+
+
+def test_a_link_written_as_the_other_sites_url_gets_noreferrer_too(project: Project) -> None:
+    policy(project, PRO, HOME, "allow")
+    project.post(
+        "2026-01-01-a",
+        PRO,
+        summary="See [my other blog](https://home.example.net/).",
+        body='My [garden](https://home.example.net/posts/garden/#may), <a href="https://home'
+        '.example.net" rel="me">me</a> and [a shop](https://example.org/).\n',
+    )
+    project.build()
+    page = project.read(PRO, "posts/a/index.html")
+    assert (
+        '<a href="https://home.example.net/posts/garden/#may" rel="noreferrer">garden</a>' in page
+    )
+    assert '<a href="https://home.example.net" rel="me noreferrer">me</a>' in page
+    assert '<a href="https://example.org/">a shop</a>' in page  # other addresses: as written
+    card = '<a href="https://home.example.net/" rel="noreferrer">my other blog</a>'
+    assert card in project.read(PRO, "index.html")
+    item = json.loads(project.read(PRO, "feed.json"))["items"][0]
+    assert (
+        'href="https://home.example.net/posts/garden/#may" rel="noreferrer"' in item["content_html"]
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .cache import Cache
 from .errors import Problem
-from .links import Resolution, canonical_url, resolve
+from .links import Resolution, canonical_url, other_bases, resolve, without_referrer
 from .markdown import ENGINE, MarkdownRenderer, RenderedBody, finalize
 from .model import Config, Entry, SiteConfig
 from .parallel import fan_out
@@ -81,14 +81,17 @@ class Body:
     files: tuple[str, ...]  # bundle files the site copies for it (relative to the bundle)
     canonical: str
     fingerprint: str  # changes whenever what a template could show of it changes
+    others: tuple[str, ...] = ()  # the other sites' addresses: links to them get noreferrer
 
     @property
     def html(self) -> str:
-        return finalize(self.rendered.html, self.rendered, self.resolutions)
+        html = finalize(self.rendered.html, self.rendered, self.resolutions)
+        return without_referrer(html, self.others)
 
     @property
     def summary(self) -> str:
-        return finalize(self.rendered.summary, self.rendered, self.resolutions)
+        summary = finalize(self.rendered.summary, self.rendered, self.resolutions)
+        return without_referrer(summary, self.others)
 
 
 def finish(
@@ -119,8 +122,9 @@ def finish(
     if isinstance(canonical, Problem):
         problems.append(canonical)
         canonical = None
+    others = other_bases(site, config)
     fingerprint = hashlib.blake2b(
-        repr((entry.source.digest, entry.site, entry.url, resolutions, canonical)).encode(),
+        repr((entry.source.digest, entry.site, entry.url, resolutions, canonical, others)).encode(),
         digest_size=16,
     ).hexdigest()
     body = Body(
@@ -130,5 +134,6 @@ def finish(
         tuple(dict.fromkeys(files)),
         canonical or "",
         fingerprint,
+        others,
     )
     return body, problems
