@@ -296,3 +296,39 @@ def test_a_foreign_title_that_is_also_own_text_is_no_finding(project: Project) -
     project.post("2026-01-01-a", PRO, title="Pricing", body="We talk about Team Offsite Plans.\n")
     project.post("2026-01-02-b", HOME, title="Team Offsite Plans")
     project.build()
+
+
+# -- photos: metadata left in a published photo ----------------------------------------------
+def test_photo_metadata_the_stripping_let_through_is_stopped(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_images import jpeg_with_everything
+
+    set_config(project, 'theme = "personal"', 'theme = "personal"\nkeep_image_metadata = true')
+    project.write(
+        "content/posts/2026-01-01-trip/index.md",
+        "---\ntitle: Trip\ndate: 2026-01-01\naudience: all\n---\n![x](photo.jpg)\n",
+    )
+    project.write_bytes("content/posts/2026-01-01-trip/photo.jpg", jpeg_with_everything())
+    project.build()
+    monkeypatch.setattr("splitblog.assets.strip_metadata", lambda data, name: data)
+    for path in (project.root / ".splitblog/images").iterdir():
+        path.unlink()  # the stripped copies the build keeps
+    lines = assert_refused(
+        project,
+        'audit: professional/posts/trip/photo.jpg contains "GPS position", photo metadata '
+        "(professional does not set keep_image_metadata)",
+        'audit: professional/posts/trip/photo.jpg contains "XMP data"',
+        'audit: professional/posts/trip/photo.jpg contains "IPTC data"',
+    )
+    assert not any(line.startswith("audit: personal/") for line in lines)  # it keeps them
+
+
+def test_a_photo_the_build_does_not_know_by_its_name_is_read_all_the_same(
+    project: Project,
+) -> None:
+    from .test_images import jpeg_with_everything
+
+    project.post("2026-01-01-a", PRO)
+    project.write_bytes("themes/professional/static/img/header", jpeg_with_everything())
+    assert_refused(project, 'audit: professional/img/header contains "GPS position"')

@@ -6,7 +6,8 @@ not appear in its output. This module searches every byte of every output file (
 names included, .gz files opened) for those texts at once, and judges each hit: strict
 tokens (personas, addresses, forbid strings) are always findings; explainable ones are
 excused when the site's own text explains them, or when they are a foreign post's
-address inside a link the site's policy allows.
+address inside a link the site's policy allows. And it reads every photo's structure
+(audit_images.py) for metadata left in it, unless the site keeps metadata.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import ahocorasick_rs
 
+from .audit_images import KINDS, metadata_in
 from .audit_tokens import (
     EXPLAINABLE,
+    STRICT,
     Shown,
     Token,
     TokenMaker,
@@ -54,6 +57,12 @@ class SiteAudit:
             if o.name != site.name and site.policy_toward(o.name) == "allow"
         ]
         self.tokens = TokenMaker(config, site, self.own).make(sources)
+        # Photos are read, not searched: one token per kind of metadata, after the
+        # searched ones (where the site keeps metadata, there are none).
+        self._photos = len(self.tokens)
+        if not site.keep_image_metadata:
+            what = f"photo metadata ({site.name} does not set keep_image_metadata)"
+            self.tokens = [*self.tokens, *(Token(k, k, STRICT, True, what) for k in KINDS)]
         self.digest = hashlib.blake2b(
             repr([(t.text, t.mode, t.folded, t.bounded) for t in self.tokens]).encode(),
             digest_size=16,
@@ -61,7 +70,7 @@ class SiteAudit:
         # One automaton over lower-cased bytes finds every token; a hit on a token that
         # must match exactly is then checked against the original bytes.
         self._patterns: dict[bytes, list[int]] = {}
-        for index, token in enumerate(self.tokens):
+        for index, token in enumerate(self.tokens[: self._photos]):
             self._patterns.setdefault(token.text.encode().lower(), []).append(index)
         self._lowered = list(self._patterns)
         self._automaton = _automaton(self._lowered)
@@ -73,6 +82,8 @@ class SiteAudit:
         hits: list[tuple[int, int]] = []
         for blob, offset_base in self._blobs(path, data):
             hits.extend(self._search(blob, offset_base))
+        if len(self.tokens) > self._photos:  # judged by content, whatever the file's name
+            hits.extend((self._photos + KINDS.index(k), 0) for k in metadata_in(data))
         return sorted(set(hits))
 
     def _blobs(self, path: str, data: bytes) -> Iterable[tuple[bytes, int]]:
