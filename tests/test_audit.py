@@ -332,3 +332,12 @@ def test_a_photo_the_build_does_not_know_by_its_name_is_read_all_the_same(
     project.post("2026-01-01-a", PRO)
     project.write_bytes("themes/professional/static/img/header", jpeg_with_everything())
     assert_refused(project, 'audit: professional/img/header contains "GPS position"')
+
+
+def test_theme_photos_are_published_without_metadata(project: Project) -> None:
+    from .test_images import assert_clean, jpeg_with_everything
+
+    project.post("2026-01-01-a", PRO)
+    project.write_bytes("themes/professional/static/img/header.jpg", jpeg_with_everything())
+    project.build()
+    assert_clean((project.out(PRO) / "img/header.jpg").read_bytes())
