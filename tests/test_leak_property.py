@@ -109,10 +109,10 @@ def leaks(spec: CorpusSpec, root: Path) -> list[str]:
 def check_corpus(spec: CorpusSpec, root: Path) -> list[str]:
     """Build one corpus and judge it; an empty list means it behaved."""
     write(spec, root)
-    before = snapshot(root)
-    error = run_build(spec, root)
     refused = link_errors(spec)
     forbidden = forbidden_hits(spec)
+    before = snapshot(root) if refused or forbidden else {}
+    error = run_build(spec, root)
     messages = [str(p) for p in error.problems] if error else []
     if refused or forbidden:
         if error is None:
