@@ -21,6 +21,7 @@ Two kinds of token:
 
 from __future__ import annotations
 
+import calendar
 import html
 import json
 import posixpath
@@ -80,7 +81,6 @@ GENERATED = (
     "X-Content-Type-Options: nosniff Referrer-Policy: no-referrer X-Robots-Tag: noindex",
     "/feed /atom.xml 301 /index.xml /rss.xml 301 CNAME .nojekyll _headers _redirects",
 )
-DATE_FORMATS = ("%Y", "%B %Y", "%b %Y", "%-d %B %Y", "%B %-d, %Y", "%-d %b %Y", "%A", "%a")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 EXPLAINABLE = "explainable"
@@ -370,6 +370,9 @@ def own_corpus(
         dates += [d for d in (source.date, source.updated) if d is not None]
     for moment in set(dates):
         parts += [moment.isoformat(), format_datetime(moment)]
-    for day in {d.date() for d in dates}:
-        parts += [day.strftime(f) for f in DATE_FORMATS]
+    parts += [*calendar.day_name, *calendar.day_abbr]
+    for day in {d.date() for d in dates}:  # as templates' datefmt writes them
+        month, abbr = calendar.month_name[day.month], calendar.month_abbr[day.month]
+        parts += [f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}"]
+        parts += [f"{day.day} {abbr} {day.year}", f"{abbr} {day.year}"]
     return "\n".join(parts)
