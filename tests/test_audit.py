@@ -278,9 +278,9 @@ def test_a_raw_html_link_to_another_sites_post_file_is_found(project: Project) -
 
 # -- what the audit must not flag ---------------------------------------------------------
 def test_text_splitblog_writes_itself_is_no_finding(project: Project) -> None:
-    """Foreign titles that equal what the build writes on its own — a year in the archive,
-    a month, the word "Tagged" of tag pages, the generator name — and a foreign page at
-    "page/" beside the own paginated lists."""
+    """Foreign titles and tags that equal what the build writes on its own — a year in
+    the archive, a month, the word "Tagged" of tag pages, the generator's name, the
+    element names of feeds — and a foreign page at "page/" beside the own lists' pages."""
     set_config(project, 'theme = "professional"', 'theme = "professional"\nposts_per_page = 1')
     for day in (1, 2, 3):
         project.post(f"2026-01-0{day}-pro{day}", PRO, title=f"Pro post {day}", tags=["work"])
@@ -288,6 +288,9 @@ def test_text_splitblog_writes_itself_is_no_finding(project: Project) -> None:
     for day, title in enumerate(titles, start=1):
         project.post(f"2026-02-0{day}-home{day}", HOME, title=title)
     project.page("page", HOME, title="A page of mine")
+    # Tags named like the elements and keys of feeds and sitemaps.
+    vocabulary = ["category", "generator", "published", "channel", "guid", "lastmod", "urlset"]
+    project.post("2026-03-01-words", HOME, title="Words", tags=[*vocabulary, "encoding", "authors"])
     project.build()
     assert project.exists(PRO, "page/2/index.html")
 

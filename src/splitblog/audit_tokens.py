@@ -34,7 +34,7 @@ from urllib.parse import unquote
 
 from markupsafe import escape
 
-from .model import BuildOptions, Config, SiteConfig, Source
+from .model import FEED_FILES, BuildOptions, Config, SiteConfig, Source
 from .slugs import make_slug
 
 MIN_TITLE = 3  # shorter titles ("Hi") would match everywhere and identify nothing
@@ -62,25 +62,10 @@ ONLY_OPEN = re.compile(r"^ {0,3}(:{3,})[ \t]*only\b(.*)$")
 ONLY_CLOSE = re.compile(r"^ {0,3}(:{3,})[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
-# Text the build writes by itself (pages.py, feeds.py, views.py, hosts.py): a foreign
-# title such as "Tagged" or "splitblog" is no leak when the site shows it for this reason.
-GENERATED = (
-    "Tagged “",
-    "Page not found",
-    "Tags",
-    "Archive",
-    "splitblog",
-    "(ATOM)",
-    "(RSS)",
-    "(JSON)",
-    "atom.xml rss.xml feed.json sitemap.xml robots.txt 404.html index.html",
-    "https://jsonfeed.org/version/1.1",
-    "http://www.w3.org/2005/Atom",
-    "http://www.sitemaps.org/schemas/sitemap/0.9",
-    "User-agent: * Allow: / Disallow: / Sitemap: ",
-    "X-Content-Type-Options: nosniff Referrer-Policy: no-referrer X-Robots-Tag: noindex",
-    "/feed /atom.xml 301 /index.xml /rss.xml 301 CNAME .nojekyll _headers _redirects",
-)
+# Text the build writes by itself in its pages (pages.py, views.py): a foreign title such
+# as "Tagged" is no leak when the site shows it for this reason. What feeds, sitemap,
+# robots.txt and host files write is taken from feeds.py and hosts.py themselves.
+GENERATED = ("Tagged “", "Page not found", "Tags", "Archive", "(ATOM)", "(RSS)", "(JSON)")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 EXPLAINABLE = "explainable"
@@ -333,6 +318,39 @@ def _file_names(source: Source) -> list[str]:
     return [n for n in names if len(n) >= MIN_NAME]
 
 
+def skeleton(site: SiteConfig) -> str:
+    """What feeds.py and hosts.py write for the site whatever its posts: element and key
+    names ("category", "generator", "lastmod" …), namespaces, robots.txt's words — taken
+    from one feed, sitemap and host file of a blank sample post."""
+    from markupsafe import Markup
+
+    from . import feeds
+    from .hosts import host_files
+    from .views import Link, PostView
+
+    sample = PostView(
+        kind="post",
+        title="",
+        href="",
+        url=site.base_url,
+        date=EPOCH,
+        updated=EPOCH,
+        tags=(Link("", ""),),
+        summary=Markup("<p></p>"),
+        content=Markup("<p></p>"),
+    )
+    parts = [
+        feeds.atom(site, [sample]),
+        feeds.rss(site, [sample]),
+        feeds.json_feed(site, [sample]),
+        feeds.sitemap(site, [(site.base_url, EPOCH)]),
+        feeds.robots(site),
+        *host_files(site).values(),
+        " ".join(FEED_FILES.values()).encode(),
+    ]
+    return b"\n".join(parts).decode()
+
+
 def without_targets(text: str) -> str:
     """The text without the link targets it names (each pattern tried only when it can
     match: this runs over every own post)."""
@@ -352,7 +370,8 @@ def own_corpus(
     """Everything the site legitimately shows, as written in its own sources, its theme
     and splitblog's own wording. Markdown link targets are left out: a `.md` link is
     written as a URL (or stripped), never as written."""
-    parts = [theme, *GENERATED, site.title, site.description, site.author.name, site.author.bio]
+    parts = [theme, *GENERATED, skeleton(site), site.title, site.description]
+    parts += [site.author.name, site.author.bio]
     parts.append(site.base_url)
     if len(own) > site.posts_per_page:
         parts.append("page/")
