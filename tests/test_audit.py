@@ -291,6 +291,16 @@ def test_text_splitblog_writes_itself_is_no_finding(project: Project) -> None:
     # Tags named like the elements and keys of feeds and sitemaps.
     vocabulary = ["category", "generator", "published", "channel", "guid", "lastmod", "urlset"]
     project.post("2026-03-01-words", HOME, title="Words", tags=[*vocabulary, "encoding", "authors"])
+    # … and like the HTML Markdown makes of footnotes and task lists in an own post.
+    project.post(
+        "2026-03-02-notes", HOME, title="Notes", tags=["footnotes", "checkbox", "disabled"]
+    )
+    project.post(
+        "2026-01-04-claims",
+        PRO,
+        title="Claims",
+        body="A claim[^1].\n\n- [x] done\n\n[^1]: Source.\n",
+    )
     project.build()
     assert project.exists(PRO, "page/2/index.html")
 

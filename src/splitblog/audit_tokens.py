@@ -67,6 +67,30 @@ FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # robots.txt and host files write is taken from feeds.py and hosts.py themselves.
 GENERATED = ("Tagged “", "Page not found", "Tags", "Archive", "(ATOM)", "(RSS)", "(JSON)")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Every construct whose HTML carries words of its own (classes, attributes, elements).
+MARKDOWN_SAMPLE = """# h
+
+a[^n] ~~s~~ **b** *i* `c` <https://x.example> ![i](i.png "t")
+
+- [x] done
+- [ ] todo
+
+1. one
+
+> q
+
+| a | b |
+|:- | -:|
+| 1 | 2 |
+
+```python
+x = 1
+```
+
+---
+
+[^n]: note.
+"""
 
 EXPLAINABLE = "explainable"
 STRICT = "strict"
@@ -319,13 +343,15 @@ def _file_names(source: Source) -> list[str]:
 
 
 def skeleton(site: SiteConfig) -> str:
-    """What feeds.py and hosts.py write for the site whatever its posts: element and key
-    names ("category", "generator", "lastmod" …), namespaces, robots.txt's words — taken
-    from one feed, sitemap and host file of a blank sample post."""
+    """What the build writes whatever the posts say: the HTML the Markdown engine makes
+    of footnotes, task lists and tables ("footnote-ref", "checkbox" …), and what feeds.py
+    and hosts.py write ("category", "generator", "lastmod" …) — taken from a sample
+    document, and one feed, sitemap and host file of a blank sample post."""
     from markupsafe import Markup
 
     from . import feeds
     from .hosts import host_files
+    from .markdown import MarkdownRenderer
     from .views import Link, PostView
 
     sample = PostView(
@@ -340,6 +366,7 @@ def skeleton(site: SiteConfig) -> str:
         content=Markup("<p></p>"),
     )
     parts = [
+        MarkdownRenderer(fast=False).to_html(MARKDOWN_SAMPLE).encode(),
         feeds.atom(site, [sample]),
         feeds.rss(site, [sample]),
         feeds.json_feed(site, [sample]),
