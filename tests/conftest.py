@@ -152,3 +152,16 @@ def project(tmp_path: Path) -> Project:
     proj = Project(tmp_path / "site")
     proj.config()
     return proj
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Say how many random corpora the property-based leak test built (tests record it
+    with record_property("leak_corpora", n); under xdist the reports carry it here)."""
+    total = sum(
+        value
+        for report in terminalreporter.stats.get("passed", [])
+        for name, value in getattr(report, "user_properties", ())
+        if name == "leak_corpora"
+    )
+    if total:
+        terminalreporter.write_line(f"leak test: {total} random corpora built and checked")

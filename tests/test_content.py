@@ -146,6 +146,19 @@ def test_bom_and_crlf(config: Config) -> None:
         ("---\ntitle: T\ndate: 2026-01-01\ncanonical: family\n---\n", "x.md:4: canonical 'family'"),
         ("---\ntitle: T\ndate: 2026-01-01\npersonal: yes\n---\n", "x.md:4: 'personal' is a site"),
         (
+            "---\ntitle: T\ndate: 2026-01-01\npersonal:\n  draft: true\n---\n",
+            "x.md:4: personal.draft cannot be set per site (only title, summary, tags, slug can) "
+            "— keep a post off a site with audience, or part of it with ::: only",
+        ),
+        (
+            "---\ntitle: T\ndate: 2026-01-01\npersonal: {audience: professional}\n---\n",
+            "x.md:4: personal.audience cannot be set per site",
+        ),
+        (
+            "---\ntitle: T\ndate: 2026-01-01\npersonal: {date: 2027-01-01}\n---\n",
+            "x.md:4: personal.date cannot be set per site",
+        ),
+        (
             "---\ntitle: T\ndate: 2026-01-01\n---\n\n::: only family\nx\n:::\n",
             "x.md:6: `::: only` names unknown site 'family'",
         ),

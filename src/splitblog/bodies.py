@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from .cache import Cache
 from .errors import Problem
-from .links import Resolution, canonical_url, resolve
+from .links import Resolution, canonical_url, other_bases, resolve, without_referrer
 from .markdown import ENGINE, MarkdownRenderer, RenderedBody, finalize
 from .model import Config, Entry, SiteConfig
 from .parallel import fan_out
@@ -111,14 +111,17 @@ class Body:
     fingerprint: str  # changes whenever anything a template could show of it changes
     card_fingerprint: str  # changes when what lists show of it changes (not its text)
     load_html: Callable[[], str]
+    others: tuple[str, ...] = ()  # the other sites' addresses: links to them get noreferrer
 
     @property
     def html(self) -> str:
-        return finalize(self.load_html(), self.rendered, self.resolutions)
+        html = finalize(self.load_html(), self.rendered, self.resolutions)
+        return without_referrer(html, self.others)
 
     @property
     def summary(self) -> str:
-        return finalize(self.rendered.summary, self.rendered, self.resolutions)
+        summary = finalize(self.rendered.summary, self.rendered, self.resolutions)
+        return without_referrer(summary, self.others)
 
 
 def finish(
@@ -151,8 +154,9 @@ def finish(
         problems.append(canonical)
         canonical = None
     source = entry.source
+    others = other_bases(site, config)
     targets = "\x1f".join(r if isinstance(r, str) else f"{r.kind}:{r.url}" for r in resolutions)
-    shown = f"{entry.site}\x1e{entry.url}\x1e{targets}\x1e{canonical}"
+    shown = f"{entry.site}\x1e{entry.url}\x1e{targets}\x1e{canonical}\x1e{others}"
     listed = f"{entry.title}\x1e{source.date}\x1e{source.updated}\x1e{entry.tags}"
     body = Body(
         entry,
@@ -163,6 +167,7 @@ def finish(
         _digest(source.digest, shown),
         _digest(shown, listed, rendered.summary),
         load_html,
+        others,
     )
     return body, problems
 

@@ -152,6 +152,57 @@ def check(sites: tuple[str, ...], drafts: bool, future: bool, config_path: Path 
     click.echo(f"No problems found ({counts}).")
 
 
+def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        [
+            click.option("--drafts", is_flag=True, help="As a build with --drafts would."),
+            click.option("--future", is_flag=True, help="As a build with --future would."),
+            config_option,
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@cli.command("list")
+@listing_options
+@reports_errors
+def list_(drafts: bool, future: bool, config_path: Path | None) -> None:
+    """Every post and page against every site: its address there, or why not.
+
+    A cell is the page's address on that site, or the reason it is not there: draft,
+    future, audience (the site is not in its audience) or only-block empty (all of its
+    text is in ::: only blocks for other sites). Writes nothing.
+    """
+    from .errors import ContentError
+    from .listing import listing
+    from .listing_print import print_listing
+
+    result = listing(load(config_path), BuildOptions(drafts=drafts, future=future))
+    print_listing(result)
+    if result.problems:
+        raise ContentError(result.problems)
+
+
+@cli.command()
+@click.argument("path")
+@listing_options
+@reports_errors
+def explain(path: str, drafts: bool, future: bool, config_path: Path | None) -> None:
+    """How each site publishes one post or page (PATH: its .md file or bundle folder).
+
+    The sites that publish it and its address on each, its per-site overrides, each
+    link to another post and what each site's policy makes of it (local, allow → URL,
+    strip, deny), and the files of its bundle each site copies — with or without their
+    metadata. Writes nothing.
+    """
+    from .listing import explain as run_explain
+    from .listing_print import print_explanation
+
+    config = load(config_path)
+    print_explanation(run_explain(config, BuildOptions(drafts=drafts, future=future), path))
+
+
 @cli.command()
 @click.option(
     "--port",

@@ -426,6 +426,17 @@ class _Parser:
             )
             return Override()
         where = f"{site}."
+        for key in value:
+            if key in KNOWN_KEYS and key not in OVERRIDE_KEYS:
+                # Kept as an unknown key, `personal: {draft: true}` would publish the post
+                # on personal all the same: refuse what a site cannot override.
+                self.error(
+                    f"{where}{key} cannot be set per site (only {', '.join(OVERRIDE_KEYS)} can)",
+                    site,
+                    "keep a post off a site with audience, or part of it with ::: only"
+                    if key in ("draft", "audience")
+                    else f"set {key} once, at the top of the front matter",
+                )
         slug = value.get("slug")
         if slug is not None:
             problem = slug_problem(slug) if isinstance(slug, str) else "slug must be text"
@@ -437,7 +448,7 @@ class _Parser:
             summary=self.text(value, "summary", required=False, where=where),
             tags=self.tags(value, "tags", where=where),
             slug=slug,
-            extra=tuple((str(k), v) for k, v in value.items() if k not in OVERRIDE_KEYS),
+            extra=tuple((str(k), v) for k, v in value.items() if k not in KNOWN_KEYS),
         )
 
 

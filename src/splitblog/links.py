@@ -8,6 +8,8 @@ link, or a problem. It returns URLs, never posts.
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote, urlsplit
@@ -146,3 +148,35 @@ def allowed_sites(site: SiteConfig, config: Config) -> tuple[SiteConfig, ...]:
         for other in config.sites
         if other.name != site.name and site.policy_toward(other.name) == "allow"
     )
+
+
+ANCHOR = re.compile(r'<a href="(https?://[^"]*)"([^>]*)>', re.I)
+REL = re.compile(r'\brel="([^"]*)"', re.I)
+
+
+def other_bases(site: SiteConfig, config: Config) -> tuple[str, ...]:
+    """The other sites' addresses, as links written out in full would start."""
+    return tuple(o.base_url for o in config.sites if o.name != site.name)
+
+
+def without_referrer(markup: str, bases: Sequence[str]) -> str:
+    """Every link to another site's pages carries rel="noreferrer" — also one written
+    as a full URL rather than as a `.md` file — so the other site never learns which of
+    your sites its reader came from. (Where the policy is not allow, the audit refuses
+    such a link anyway.)"""
+    if not bases or not any(base in markup for base in bases):
+        return markup
+
+    def add(match: re.Match[str]) -> str:
+        href, rest = match.group(1), match.group(2)
+        if not any(href.startswith(base) or href == base.rstrip("/") for base in bases):
+            return match.group(0)
+        rel = REL.search(rest)
+        if rel is None:
+            return f'<a href="{href}" rel="noreferrer"{rest}>'
+        if "noreferrer" in rel.group(1).split():
+            return match.group(0)
+        values = f"{rel.group(1)} noreferrer".strip()
+        return f'<a href="{href}"{rest[: rel.start()]}rel="{values}"{rest[rel.end() :]}>'
+
+    return ANCHOR.sub(add, markup)

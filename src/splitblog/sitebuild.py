@@ -159,7 +159,7 @@ class SiteBuild:
         image_dir = self.cache_folder / "images" if self.cache_folder else None
         copier = Copier(self.digests, image_dir)
         wanted = [
-            (path, source, False, self.config.rel(source))
+            (path, source, strip, self.config.rel(source))
             for path, source in static_files(self.config.root, self.site.theme).items()
         ]
         avatar = self.site.author.avatar

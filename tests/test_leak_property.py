@@ -1,0 +1,171 @@
+"""The separation guarantee as a property: for hundreds of random corpora, every byte of
+every site's output (file names included) holds every canary the site publishes and no
+canary of anything it does not.
+
+Each corpus is drawn from a seed (tests/leak_corpus.py) and judged by an independent
+oracle (tests/leak_oracle.py). Corpora whose links a policy refuses must fail the build
+naming each refused link and write nothing; corpora whose `forbid` words are published
+must fail the audit on exactly those words; every other corpus must build, and some are
+changed and rebuilt in place (a post moved to other sites, or made a draft) to show
+that an incremental build leaves nothing of the previous one behind.
+
+    SPLITBLOG_LEAK_CORPORA=2000 python -m pytest tests/test_leak_property.py   # more
+    SPLITBLOG_LEAK_SEED=1234 …                                                 # others
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from splitblog.build import build
+from splitblog.config import load_config
+from splitblog.errors import SplitblogError
+from splitblog.model import BuildOptions
+
+from .leak_corpus import CANARY, NOW, CorpusSpec, draw, with_audience, write
+from .leak_oracle import describe, expect, forbidden_hits, link_errors
+
+CORPORA = int(os.environ.get("SPLITBLOG_LEAK_CORPORA", "240"))
+FIRST_SEED = int(os.environ.get("SPLITBLOG_LEAK_SEED", "0"))
+BATCH = 12  # corpora per test: a failure names its seed
+BATCHES = [range(s, min(s + BATCH, FIRST_SEED + CORPORA)) for s in
+           range(FIRST_SEED, FIRST_SEED + CORPORA, BATCH)]  # fmt: skip
+
+
+def run_build(spec: CorpusSpec, root: Path) -> SplitblogError | None:
+    config = load_config(root / "splitblog.toml")
+    options = BuildOptions(drafts=spec.drafts, future=spec.future, now=NOW)
+    try:
+        build(config, options)
+    except SplitblogError as error:
+        return error
+    return None
+
+
+def site_files(root: Path, site: str) -> dict[str, bytes]:
+    folder = root / "public" / site
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    public = root / "public"
+    return {
+        p.relative_to(public).as_posix(): p.read_bytes()
+        for p in sorted(public.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leaks(spec: CorpusSpec, root: Path) -> list[str]:
+    """Everything wrong with the output of a corpus that built."""
+    found: list[str] = []
+    for site in spec.names:
+        expected = expect(spec, site)
+        files = site_files(root, site)
+        seen: set[str] = set()
+        for path, data in files.items():
+            for match in CANARY.finditer(path.encode()):
+                token = match.group().decode()
+                if token in expected.present:
+                    seen.add(token)
+                else:
+                    found.append(
+                        f"{site}/{path}: file name holds {token} ({describe(spec, token)})"
+                    )
+            for match in CANARY.finditer(data):
+                token = match.group().decode()
+                if token in expected.present:
+                    seen.add(token)
+                    continue
+                before = expected.exempt.get(token, ())
+                start = match.start()
+                if any(data[start - len(b) : start] == b.encode() for b in before):
+                    continue  # the target's slug inside an allowed link's URL
+                found.append(f"{site}/{path} holds {token} ({describe(spec, token)})")
+            for host in expected.foreign_hosts:
+                if host.encode() in data or host in path:
+                    found.append(f"{site}/{path} names {host} (its policy is not allow)")
+        for token in sorted(expected.present.keys() - seen):
+            found.append(f"{site}: {token} missing ({expected.present[token]})")
+        for page, result in expected.links:
+            html = files.get(page, b"").decode()
+            if result.kind == "local" and f'href="{result.urls[0]}"' not in html:
+                found.append(f"{site}/{page}: no local link {result.urls[0]}")
+            if result.kind == "allow" and not any(
+                f'href="{url}" rel="noreferrer"' in html for url in result.urls
+            ):
+                found.append(f"{site}/{page}: no rel=noreferrer link to any of {result.urls}")
+    return found
+
+
+def check_corpus(spec: CorpusSpec, root: Path) -> list[str]:
+    """Build one corpus and judge it; an empty list means it behaved."""
+    write(spec, root)
+    refused = link_errors(spec)
+    forbidden = forbidden_hits(spec)
+    before = snapshot(root) if refused or forbidden else {}
+    error = run_build(spec, root)
+    messages = [str(p) for p in error.problems] if error else []
+    if refused or forbidden:
+        if error is None:
+            return [f"built, but should have refused {refused or forbidden}"]
+        problems = []
+        if snapshot(root) != before:
+            problems.append("a failed build changed public/")
+        if refused:
+            for key, written in refused:
+                if not any(f"content/{key}" in m and f"link to '{written}'" in m for m in messages):
+                    problems.append(f"no error for the link to {written} in {key}: {messages}")
+            problems += [f"unexpected: {m}" for m in messages if "link to" not in m]
+        else:
+            for site, word in forbidden:
+                wanted = f'contains forbidden "{word}"'
+                if not any(m.startswith(f"audit: {site}/") and wanted in m for m in messages):
+                    problems.append(f"no audit finding of {word} on {site}: {messages}")
+            problems += [f"unexpected: {m}" for m in messages if "forbidden" not in m]
+        return problems
+    if error is not None:
+        return [f"build failed: {m}" for m in messages]
+    return leaks(spec, root)
+
+
+def mutate(spec: CorpusSpec, seed: int) -> CorpusSpec:
+    """The same corpus with one source moved to other sites, or made a draft."""
+    rng = random.Random(seed * 7919 + 1)
+    source = rng.choice(spec.sources)
+    names = list(spec.names)
+    audience = tuple(sorted(rng.sample(names, rng.randint(1, len(names)))))
+    return with_audience(spec, source.key, audience, draft=rng.random() < 0.3)
+
+
+@pytest.mark.parametrize("seeds", BATCHES, ids=lambda r: f"seeds{r.start}-{r.stop - 1}")
+def test_no_site_shows_what_it_does_not_publish(
+    seeds: range, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record_property
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SPLITBLOG_WORKERS", "1")
+    ran = 0
+    # One project folder for the whole batch, each corpus replacing the last: the build
+    # cache and the previous output are then in play too, and any stale canary left over
+    # from an earlier corpus is a canary the current one does not publish.
+    root = tmp_path / "project"
+    for seed in seeds:
+        spec = draw(seed)
+        problems = check_corpus(spec, root)
+        ran += 1
+        assert not problems, f"seed {seed}:\n" + "\n".join(problems[:20])
+        if seed % 3 == 0 and not (link_errors(spec) or forbidden_hits(spec)):
+            changed = mutate(spec, seed)
+            problems = check_corpus(changed, root)
+            ran += 1
+            assert not problems, f"seed {seed}, rebuilt after a change:\n" + "\n".join(
+                problems[:20]
+            )
+    record_property("leak_corpora", ran)
