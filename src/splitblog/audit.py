@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import ahocorasick_rs
 
@@ -74,7 +74,9 @@ class SiteAudit:
             self._patterns.setdefault(token.text.encode().lower(), []).append(index)
         self._lowered = list(self._patterns)
         self._automaton = _automaton(self._lowered)
-        self._explained: frozenset[str] | None = None
+        self._explained: dict[str, bool] = {}
+        self._corpus: Iterator[str] | None = None  # the own text, read as far as needed
+        self._corpus_read: list[str] = []
 
     # -- searching ----------------------------------------------------------------------
     def scan(self, path: str, data: bytes) -> list[tuple[int, int]]:
@@ -111,8 +113,13 @@ class SiteAudit:
 
     # -- judging ------------------------------------------------------------------------
     def findings(
-        self, path: str, hits: Sequence[tuple[int, int]], data: bytes | None
+        self,
+        path: str,
+        hits: Sequence[tuple[int, int]],
+        data: bytes | Callable[[], bytes] | None,
     ) -> list[Problem]:
+        """The findings among a file's hits. `data` may be a function that reads the
+        file: it is called only when a hit must be looked at in place."""
         problems: dict[str, Problem] = {}
         for index, offset in hits:
             token = self._token(index)
@@ -121,6 +128,8 @@ class SiteAudit:
             if token.mode == EXPLAINABLE:
                 if self._explained_by_own(token.original):
                     continue
+                if callable(data):
+                    data = data()
                 if data is not None and offset >= 0 and self._allowed_link(data, offset):
                     continue
             problems[token.original] = Problem(self._message(path, token))
@@ -135,27 +144,20 @@ class SiteAudit:
         )
 
     def _explained_by_own(self, text: str) -> bool:
-        return text in self.explained
+        """Whether the site's own text holds `text`. The own text is made piece by piece
+        and only as far as needed: a hit is usually explained by the theme or the first
+        posts, and a rebuild after one edit should not remake the whole of it."""
+        if text not in self._explained:
+            self._explained[text] = any(text in part for part in self._own_parts())
+        return self._explained[text]
 
-    @property
-    def explained(self) -> frozenset[str]:
-        """The explainable texts the site's own text holds, found in one pass over it;
-        worked out on the first hit only (most builds have none)."""
-        if self._explained is None:
-            corpus = own_corpus(self.site, self.sources, self.own, self.theme_text).encode()
-            originals = sorted({t.original for t in self.tokens if t.mode == EXPLAINABLE})
-            found: set[str] = set()
-            if originals:
-                patterns = [o.encode() for o in originals]
-                automaton = ahocorasick_rs.BytesAhoCorasick(
-                    patterns, matchkind=ahocorasick_rs.MatchKind.Standard
-                )
-                for pattern, _start, _end in automaton.find_matches_as_indexes(
-                    corpus, overlapping=True
-                ):
-                    found.add(originals[pattern])
-            self._explained = frozenset(found)
-        return self._explained
+    def _own_parts(self) -> Iterator[str]:
+        yield from self._corpus_read
+        if self._corpus is None:
+            self._corpus = own_corpus(self.site, self.sources, self.own, self.theme_text)
+        for part in self._corpus:
+            self._corpus_read.append(part)
+            yield part
 
     def _message(self, path: str, token: Token) -> str:
         where = f"{self.site.name}/{path}"
@@ -193,7 +195,12 @@ def _whole_word(blob: bytes, start: int, end: int) -> bool:
 def _automaton(patterns: list[bytes]) -> ahocorasick_rs.BytesAhoCorasick | None:
     if not patterns:
         return None
-    return ahocorasick_rs.BytesAhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
+    # The contiguous NFA scans a third faster than the default here, and builds as fast.
+    return ahocorasick_rs.BytesAhoCorasick(
+        patterns,
+        matchkind=ahocorasick_rs.MatchKind.Standard,
+        implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+    )
 
 
 def audit_site(auditor: SiteAudit, files: Mapping[str, bytes]) -> list[Problem]:

@@ -26,7 +26,7 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -396,26 +396,26 @@ def without_targets(text: str) -> str:
 # -- what explains a hit ------------------------------------------------------------------
 def own_corpus(
     site: SiteConfig, sources: Sequence[Source], own: dict[str, Shown], theme: str
-) -> str:
+) -> Iterator[str]:
     """Everything the site legitimately shows, as written in its own sources, its theme
-    and splitblog's own wording. Markdown link targets are left out: a `.md` link is
-    written as a URL (or stripped), never as written."""
-    parts = [theme, *GENERATED, skeleton(site), site.title, site.description]
-    parts += [site.author.name, site.author.bio]
-    parts.append(site.base_url)
+    and splitblog's own wording — piece by piece, so that a search can stop early.
+    Relative link targets are left out: a build rewrites them (or strips them)."""
+    yield from (theme, *GENERATED, skeleton(site), site.title, site.description)
+    yield from (site.author.name, site.author.bio, site.base_url)
     if len(own) > site.posts_per_page:
-        parts.append("page/")
+        yield "page/"
     dates = [EPOCH]
+    parts: list[str] = []
     for source in sources:
         view = own.get(source.key)
         if view is None:
             continue
         override = source.override_for(site.name)
-        parts += [view.title, without_targets(view.text), view.path, view.summary or ""]
-        parts += [str(v) for _k, v in source.extra]
-        parts += [str(v) for _k, v in (override.extra if override else ())]
-        parts += [*view.tags, *(f"tags/{make_slug(t)}/" for t in view.tags)]
-        parts += [view.path + name for name in view.files]
+        yield from (view.title, without_targets(view.text), view.path, view.summary or "")
+        yield from (str(v) for _k, v in source.extra)
+        yield from (str(v) for _k, v in (override.extra if override else ()))
+        yield from (*view.tags, *(f"tags/{make_slug(t)}/" for t in view.tags))
+        yield from (view.path + name for name in view.files)
         dates += [d for d in (source.date, source.updated) if d is not None]
     for moment in set(dates):
         parts += [moment.isoformat(), format_datetime(moment)]
@@ -424,4 +424,4 @@ def own_corpus(
         month, abbr = calendar.month_name[day.month], calendar.month_abbr[day.month]
         parts += [f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}"]
         parts += [f"{day.day} {abbr} {day.year}", f"{abbr} {day.year}"]
-    return "\n".join(parts)
+    yield from parts

@@ -238,9 +238,9 @@ class SiteBuild:
                 data = self._read(path, out)
                 hits = self.auditor.scan(path, data)
             hits_now[(path, out.digest)] = hits
-            if hits:
-                data = data if data is not None else self._read(path, out)
-                problems.extend(self.auditor.findings(path, hits, data))
+            if hits:  # judged again (the own text may have changed); read only if needed
+                source = data if data is not None else functools.partial(self._read, path, out)
+                problems.extend(self.auditor.findings(path, hits, source))
         self.cache.put("audit", self.cache_key, {"tokens": self.auditor.digest, "hits": hits_now})
         self.cache.put("pages", self.cache_key, self.keys)
         return problems
