@@ -15,6 +15,7 @@ image and feed URL stays on the preview server (and a link that a site's policy
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import secrets
 import shutil
@@ -82,6 +83,19 @@ def preview_config(config: Config, output: Path, ports: Mapping[str, int], host:
     return replace(config, output_dir=output, sites=sites)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a rebuild, and what outlives it — the cache
+    the server keeps between builds — frozen out of later collections: a full
+    collection over that cache cost a rebuild as much as its own work."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.freeze()
+
+
 # -- one build, as the preview sees it ------------------------------------------------------------
 class Previewer:
     """Builds the preview and turns each outcome into the BuildState the tabs get."""
@@ -126,13 +140,14 @@ class Previewer:
     def _build(self, changed: set[Path], progress: Progress | None) -> BuildState:
         try:
             self._reload_config()  # each time: a broken one stays an error until fixed
-            result = build(
-                self.preview,
-                BuildOptions(drafts=self.options.drafts, future=self.options.future),
-                progress=progress,
-                cache=self.cache,
-                atomic=False,  # requests wait while a build runs: no second tree needed
-            )
+            with _collector_paused():
+                result = build(
+                    self.preview,
+                    BuildOptions(drafts=self.options.drafts, future=self.options.future),
+                    progress=progress,
+                    cache=self.cache,
+                    atomic=False,  # requests wait while a build runs: no second tree needed
+                )
         except SplitblogError as error:
             return self._failed(error.problems)
         except OSError as error:  # a full disk: shown like any problem, and kept serving

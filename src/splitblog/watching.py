@@ -43,7 +43,7 @@ CHANGE_EVENTS: list[type[FileSystemEvent]] = [
     DirDeletedEvent,
     DirMovedEvent,
 ]
-SETTLE = 0.06  # seconds without a new change before building
+SETTLE = 0.04  # seconds without a new change before building (an editor's save is ~ms)
 MAX_DELAY = 1.0  # a stream of changes that never settles still builds this often
 
 

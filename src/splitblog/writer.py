@@ -83,8 +83,12 @@ class SiteTrees:
     # -- manifests, keyed by the tree's inode so they follow the trees through swaps --
     def _load_manifests(self) -> dict[str, Manifest]:
         try:
+            # Entries stay JSON lists ([digest, size, mtime]): read, never converted, as
+            # this runs at every build for every file.
             raw = json.loads(self.manifest_path.read_text())
-            return {k: {p: tuple(v) for p, v in m.items()} for k, m in raw.items()}  # type: ignore[misc]
+            if not all(isinstance(m, dict) for m in raw.values()):
+                return {}
+            return raw
         except (OSError, ValueError, AttributeError, TypeError):
             return {}
 
