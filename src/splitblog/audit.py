@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import ahocorasick_rs
 
@@ -201,14 +201,3 @@ def _automaton(patterns: list[bytes]) -> ahocorasick_rs.BytesAhoCorasick | None:
         matchkind=ahocorasick_rs.MatchKind.Standard,
         implementation=ahocorasick_rs.Implementation.ContiguousNFA,
     )
-
-
-def audit_site(auditor: SiteAudit, files: Mapping[str, bytes]) -> list[Problem]:
-    """Every finding in a complete set of output files (path → bytes)."""
-    problems: list[Problem] = []
-    for path in sorted(files):
-        data = files[path]
-        hits = auditor.scan(path, data)
-        if hits:
-            problems.extend(auditor.findings(path, hits, data))
-    return problems

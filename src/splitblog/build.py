@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .cache import Cache
 from .discover import discover, tree_stamps
-from .errors import ContentError, OutputError, Problem
+from .errors import AuditError, ContentError, OutputError, Problem, SplitblogError
 from .interrupts import uninterrupted
 from .model import BuildOptions, Config, Source
 from .theming import theme_files
@@ -208,7 +208,7 @@ def _pipeline(
     with watch.lap("audit"):
         for name, site_build in builds.items():
             problems.extend(site_build.conclude(made[name]))
-    _raise(problems)
+    _raise(problems, AuditError)
     reports: list[SiteReport] = []
     if spares is not None:
         with watch.lap("write"):
@@ -253,10 +253,10 @@ def _read_content(
     return sources, frozenset(f.key for f in files)
 
 
-def _raise(problems: list[Problem]) -> None:
+def _raise(problems: list[Problem], kind: type[SplitblogError] = ContentError) -> None:
     if problems:
         unique = dict.fromkeys(problems)
-        raise ContentError(sorted(unique, key=lambda p: (p.path or "~", p.line or 0, p.message)))
+        raise kind(sorted(unique, key=lambda p: (p.path or "~", p.line or 0, p.message)))
 
 
 def _silent(what: str, done: int, total: int) -> None:

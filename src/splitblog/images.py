@@ -181,24 +181,6 @@ def _strip_webp(data: bytes) -> bytes:
 
 
 # -- TIFF: re-save losslessly with only the image's own tags ---------------------------
-TIFF_DROP = (
-    270,
-    271,
-    272,
-    305,
-    306,
-    315,
-    316,
-    33432,  # description, make, model, software, date …
-    33723,
-    34377,
-    700,
-    34665,
-    34853,
-    37724,
-    40965,  # IPTC, Photoshop, XMP, EXIF, GPS …
-)
-
 
 # Pillow turns a TIFF upright as it loads it; undoing that keeps the stored pixels as they
 # were, so the Orientation tag written back still describes them.

@@ -25,9 +25,6 @@ class LinkIndex:
     urls: dict[str, dict[str, str]]  # source key → site → site-relative URL
     known: frozenset[str]  # every source key, published or not
 
-    def sites_of(self, key: str) -> tuple[str, ...]:
-        return tuple(sorted(self.urls.get(key, {})))
-
 
 @dataclass(frozen=True)
 class Routing:
