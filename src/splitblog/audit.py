@@ -44,19 +44,31 @@ class SiteAudit:
         sources: Sequence[Source],
         options: BuildOptions,
         theme_text: str,
+        memo: dict | None = None,
     ):
+        """`memo`: a dict a long-lived process passes to every audit it makes, so that
+        what only depends on one source (and on the site) is worked out once."""
+        memo = memo if memo is not None else {}
+        used: set[tuple[str, ...]] = set()
         self.site = site
         self.sources = sources
-        self.own: dict[str, Shown] = {
-            s.key: shown(s, site.name) for s in sources if published_on(s, site.name, options)
-        }
+        self.own: dict[str, Shown] = {}
+        for source in sources:
+            if published_on(source, site.name, options):
+                key = ("shown", site.name, source.key, source.digest)
+                used.add(key)
+                if key not in memo:
+                    memo[key] = shown(source, site.name)
+                self.own[source.key] = memo[key]
         self.theme_text = theme_text
         self.allowed_bases = [
             o.base_url
             for o in config.sites
             if o.name != site.name and site.policy_toward(o.name) == "allow"
         ]
-        self.tokens = TokenMaker(config, site, self.own).make(sources)
+        maker = TokenMaker(config, site, self.own, memo)
+        self.tokens = maker.make(sources)
+        used |= maker.used
         # Photos are read, not searched: one token per kind of metadata, after the
         # searched ones (where the site keeps metadata, there are none).
         self._photos = len(self.tokens)
@@ -73,7 +85,12 @@ class SiteAudit:
         for index, token in enumerate(self.tokens[: self._photos]):
             self._patterns.setdefault(token.text.encode().lower(), []).append(index)
         self._lowered = list(self._patterns)
-        self._automaton = _automaton(self._lowered)
+        used.add(("automaton", self.digest))
+        if ("automaton", self.digest) not in memo:
+            memo[("automaton", self.digest)] = _automaton(self._lowered)
+        self._automaton = memo[("automaton", self.digest)]
+        for stale in memo.keys() - used:  # sources edited or gone since the last build
+            del memo[stale]
         self._explained: dict[str, bool] = {}
         self._corpus: Iterator[str] | None = None  # the own text, read as far as needed
         self._corpus_read: list[str] = []

@@ -234,19 +234,41 @@ def runs(lines: Iterable[str]) -> set[str]:
 class TokenMaker:
     """Every token one site is searched for."""
 
-    def __init__(self, config: Config, site: SiteConfig, own: dict[str, Shown]):
+    def __init__(
+        self,
+        config: Config,
+        site: SiteConfig,
+        own: dict[str, Shown],
+        memo: dict[tuple[str, ...], tuple[list[Token], dict[str, str]]] | None = None,
+    ):
         self.config = config
         self.site = site
         self.own = own  # source key → what the site shows of it
         self.tokens: list[Token] = []
         self.tags: dict[str, str] = {}  # slug → a name, of tags the site shows on no post
+        # What each source adds, by its digest: a process that builds again and again
+        # (serve) keeps it, and makes tokens only for the sources that changed.
+        self.memo = memo if memo is not None else {}
+        self.used: set[tuple[str, ...]] = set()
 
     def make(self, sources: Sequence[Source]) -> list[Token]:
         for source in sources:
-            if source.key in self.own:
-                self._own(source, self.own[source.key])
-            else:
-                self._foreign(source)
+            mine = source.key in self.own
+            key = (self.site.name, "own" if mine else "foreign", source.key, source.digest)
+            self.used.add(key)
+            if key not in self.memo:
+                tokens, tags = self.tokens, self.tags
+                self.tokens, self.tags = [], {}
+                if mine:
+                    self._own(source, self.own[source.key])
+                else:
+                    self._foreign(source)
+                self.memo[key] = (self.tokens, self.tags)
+                self.tokens, self.tags = tokens, tags
+            added, tags = self.memo[key]
+            self.tokens.extend(added)
+            for slug, tag in tags.items():
+                self.tags.setdefault(slug, tag)
         self._tags()
         self._others()
         for word in self.site.forbid:

@@ -39,11 +39,14 @@ class MarkdownStore:
         self.bodies: dict[str, RenderedBody] = {}  # without their HTML
         self.htmls: dict[str, str] = {}
         self._renderer: MarkdownRenderer | None = None
-        self._keys: dict[tuple[str, str], str] = {}  # (source, site) → markdown key
+        # (file, site, its digest, its bundle's files) → markdown key: hashed once per
+        # build, or once per edit in a process that keeps the cache (serve).
+        self._keys: dict[tuple[object, ...], str] = cache.memo("markdown keys")
 
     def key(self, entry: Entry) -> str:
-        """The entry's markdown key, hashed once per build."""
-        ident = (entry.source.key, entry.site)
+        """The entry's markdown key (a hash of its whole text)."""
+        source = entry.source
+        ident = (source.key, entry.site, source.digest, source.assets)
         if ident not in self._keys:
             self._keys[ident] = markdown_key(entry)
         return self._keys[ident]

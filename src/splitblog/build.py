@@ -163,7 +163,7 @@ def _pipeline(
     with watch.lap("content"):
         sources, known = _read_content(config, cache, problems, progress)
     with watch.lap("routing"):
-        routing, collisions = route(config, sources, options, known)
+        routing, collisions = route(config, sources, options, known, cache.memo("entries"))
     for name in selected:
         problems.extend(collisions[name])
     store = MarkdownStore(cache)

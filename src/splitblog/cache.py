@@ -39,6 +39,7 @@ class Cache:
         self._deleted: set[Key] = set()
         self._unwritten: dict[Key, Any] = {}  # committed while keeping: written on close
         self._whole: set[str] = set()  # namespaces read whole into memory
+        self._memos: dict[str, dict] = {}
         self._db: sqlite3.Connection | None = None
         if path is not None and (path.exists() or self.writable):
             self._db = self._open(path)
@@ -75,6 +76,13 @@ class Cache:
                         Path(str(path) + extra).unlink(missing_ok=True)
                     return self._open(path, retry=False)
             return None
+
+    def memo(self, name: str) -> dict:
+        """A dict for values worked out during a build that a later build may reuse:
+        kept in memory while a kept cache lives (serve), never written to the disk."""
+        if not self.keep:
+            return {}
+        return self._memos.setdefault(name, {})
 
     # -- reading --------------------------------------------------------------------------
     def get(self, ns: str, key: str) -> Any | None:

@@ -42,40 +42,81 @@ def discover(config: Config) -> tuple[list[SourceFile], list[Problem]]:
         if base.is_symlink() and _outside(base, project):
             problems.extend(_symlink_problem(config, base, project))
             continue
-        if not base.is_dir():
-            continue
-        for folder, dirs, files in os.walk(base):
-            here = Path(folder)
-            dirs[:] = sorted(d for d in dirs if not _ignored(d))
-            for name in list(dirs):
-                if (here / name).is_symlink() or _bad_name(config, here / name, problems):
-                    dirs.remove(name)
-                    problems.extend(_symlink_problem(config, here / name, project))
-            visible = sorted(f for f in files if not _ignored(f))
-            if "index.md" in visible and here != base:
-                assets = tuple(sorted(_bundle_assets(here, config, project, problems)))
-                dirs[:] = []  # a bundle's sub-folders hold its files, not more posts
-                stamp = _checked_stamp(config, here / "index.md", problems)
-                if stamp is None:
-                    continue
-                key = (here / "index.md").relative_to(root).as_posix()
-                found.append(
-                    SourceFile(here / "index.md", key, kind, _rel(here, root), assets, stamp)
-                )
-                continue
-            for name in visible:
-                path = here / name
-                # Hello.MD is a post too: a file silently left out would be a post lost.
-                if not name.lower().endswith(".md") or _bad_name(config, path, problems):
-                    continue
-                if path.is_symlink() and _outside(path, project):
-                    problems.extend(_symlink_problem(config, path, project))
-                    continue
-                stamp = _checked_stamp(config, path, problems)
-                if stamp is not None:
-                    key = path.relative_to(root).as_posix()
-                    found.append(SourceFile(path, key, kind, None, (), stamp))
+        if base.is_dir():
+            walk = _Walk(config, project, kind, str(base), len(str(root)) + 1, found, problems)
+            walk.folder(str(base))
     return found, problems
+
+
+@dataclass
+class _Walk:
+    """One section's walk: os.scandir and plain strings, as this runs at every build
+    for every content file (a DirEntry knows a link without a system call)."""
+
+    config: Config
+    project: Path
+    kind: str
+    base: str
+    cut: int  # length of "…/content/": what a key leaves out
+    found: list[SourceFile]
+    problems: list[Problem]
+
+    def folder(self, folder: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:  # as os.walk: a folder that cannot be listed holds nothing
+            return
+        folders: list[os.DirEntry[str]] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            if _ignored(entry.name):
+                continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            (folders if is_folder else files).append(entry)
+        here = Path(folder)
+        kept = []
+        for entry in folders:
+            if entry.is_symlink() or _bad_name(self.config, here / entry.name, self.problems):
+                self.problems.extend(_symlink_problem(self.config, here / entry.name, self.project))
+            else:
+                kept.append(entry)
+        if folder != self.base and any(entry.name == "index.md" for entry in files):
+            self._bundle(here)  # a bundle's sub-folders hold its files, not more posts
+            return
+        for entry in files:
+            # Hello.MD is a post too: a file silently left out would be a post lost.
+            if not entry.name.lower().endswith(".md"):
+                continue
+            path = here / entry.name
+            if _bad_name(self.config, path, self.problems):
+                continue
+            if entry.is_symlink() and _outside(path, self.project):
+                self.problems.extend(_symlink_problem(self.config, path, self.project))
+                continue
+            try:
+                info = entry.stat()
+            except OSError as exc:  # a link to nothing, a file deleted meanwhile
+                problem = Problem(f"cannot read: {exc.strerror}", path=self.config.rel(path))
+                self.problems.append(problem)
+                continue
+            stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
+            key = entry.path[self.cut :].replace(os.sep, "/")
+            self.found.append(SourceFile(path, key, self.kind, None, (), stamp))
+        for entry in kept:
+            self.folder(entry.path)
+
+    def _bundle(self, here: Path) -> None:
+        assets = tuple(sorted(_bundle_assets(here, self.config, self.project, self.problems)))
+        stamp = _checked_stamp(self.config, here / "index.md", self.problems)
+        if stamp is not None:
+            root = self.config.content_dir
+            key = (here / "index.md").relative_to(root).as_posix()
+            self.found.append(
+                SourceFile(here / "index.md", key, self.kind, _rel(here, root), assets, stamp)
+            )
 
 
 def _bundle_assets(

@@ -39,9 +39,14 @@ def route(
     sources: Sequence[Source],
     options: BuildOptions,
     known: frozenset[str] = frozenset(),
+    memo: dict[tuple[str, str, str], Entry] | None = None,
 ) -> tuple[Routing, dict[str, list[Problem]]]:
     """Decide, for every site, what it publishes and where; report URL collisions (by
-    site). `known`: every content file found, also those that could not be read."""
+    site). `known`: every content file found, also those that could not be read.
+    `memo`: entries by (site, file, digest), kept by a process that builds again and
+    again (serve) so that an edit makes one entry, not all of them."""
+    memo = memo if memo is not None else {}
+    used: set[tuple[str, str, str]] = set()
     now = options.now or datetime.now(UTC)
     problems: dict[str, list[Problem]] = {}
     plans: dict[str, SitePlan] = {}
@@ -52,9 +57,16 @@ def route(
         pages: list[Entry] = []
         for source in sources:
             reason = _exclusion(source, site.name, options, now)
-            entry = None if reason else _entry(source, site.name)
-            if entry is not None and not entry.text.strip() and entry.text != source.body:
-                reason = EMPTY
+            entry = None
+            if not reason:
+                ident = (site.name, source.key, source.digest)
+                used.add(ident)
+                if ident not in memo:
+                    memo[ident] = _entry(source, site.name)
+                entry = memo[ident]
+                # Emptied by `::: only` blocks (text is the body itself when it has none).
+                if entry.text is not source.body and (not entry.text or entry.text.isspace()):
+                    reason = EMPTY
             if reason or entry is None:
                 reasons.setdefault(source.key, {})[site.name] = reason or AUDIENCE
                 continue
@@ -65,6 +77,8 @@ def route(
         plan = _plan(site, tuple(posts), tuple(pages))
         problems[site.name] = find_collisions(site.name, claims(plan))
         plans[site.name] = plan
+    for stale in memo.keys() - used:  # edited or gone since the last build
+        del memo[stale]
     index = LinkIndex(urls=urls, known=known | {s.key for s in sources})
     return Routing(tuple(sources), plans, index, reasons), problems
 

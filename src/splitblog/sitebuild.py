@@ -87,7 +87,12 @@ class SiteBuild:
         self.cache_key = f"{config.output_dir}|{self.site.name}"
         self.cache_folder = config.root / ".splitblog" if spares is not None else None
         self.trees = (
-            SiteTrees(config.output_dir / self.site.name, spares / self.site.name, in_place)
+            SiteTrees(
+                config.output_dir / self.site.name,
+                spares / self.site.name,
+                in_place,
+                cache.memo(f"trees|{self.cache_key}"),
+            )
             if spares
             else None
         )
@@ -186,7 +191,14 @@ class SiteBuild:
         Runs in the parent before any worker is forked, so the workers inherit the
         compiled templates, the site-wide fragments and the audit's search automaton.
         """
-        self.auditor = SiteAudit(self.config, self.site, sources, options, self._theme_text())
+        self.auditor = SiteAudit(
+            self.config,
+            self.site,
+            sources,
+            options,
+            self._theme_text(),
+            self.cache.memo(f"audit|{self.cache_key}"),
+        )
         previous: dict[str, tuple[str, str]] = self.cache.get("pages", self.cache_key) or {}
         live = self.trees.live_manifest() if self.trees else {}
         for index, task in enumerate(self.tasks):

@@ -74,14 +74,19 @@ class SiteTrees:
     change once (and never filling a second tree) is what keeps an edit quick.
     """
 
-    def __init__(self, live: Path, spare: Path, in_place: bool = False):
+    def __init__(self, live: Path, spare: Path, in_place: bool = False, memo: dict | None = None):
         self.live = live
         self.spare = spare
         self.in_place = in_place
         self.manifest_path = spare.with_name(spare.name + ".manifests.json")
+        # A process that builds again and again (serve) keeps the manifests it saved in
+        # memory instead of reading the file back each time.
+        self.memo = memo
 
     # -- manifests, keyed by the tree's inode so they follow the trees through swaps --
     def _load_manifests(self) -> dict[str, Manifest]:
+        if self.memo is not None and "manifests" in self.memo:
+            return dict(self.memo["manifests"])
         try:
             # Entries stay JSON lists ([digest, size, mtime]): read, never converted, as
             # this runs at every build for every file.
@@ -99,6 +104,8 @@ class SiteTrees:
         with uninterrupted():  # a Ctrl-C between the two would leave the .tmp behind
             tmp.write_text(text)
             os.replace(tmp, self.manifest_path)
+        if self.memo is not None:
+            self.memo["manifests"] = dict(manifests)
 
     @staticmethod
     def _tree_id(path: Path) -> str | None:
