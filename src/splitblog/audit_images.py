@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import struct
 
+from .images import image_kind
+
 GPS, EXIF, XMP, IPTC, TEXT, COMMENT = (
     "GPS position",
     "EXIF data",
@@ -34,18 +36,13 @@ JPEG_KEPT_APP = {0xE0: (b"JFIF", b"JFXX"), 0xE2: (b"ICC_PROFILE",), 0xEE: (b"Ado
 def metadata_in(data: bytes) -> list[str]:
     """The kinds of metadata a JPEG, PNG, WebP or TIFF file holds (beyond Orientation);
     [] for a clean photo or a file of another kind."""
+    read = {"jpeg": _jpeg, "png": _png, "webp": _webp, "tiff": _tiff}.get(image_kind(data) or "")
+    if read is None:
+        return []
     try:
-        if data[:3] == b"\xff\xd8\xff":
-            return _jpeg(data)
-        if data[:8] == b"\x89PNG\r\n\x1a\n":
-            return _png(data)
-        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-            return _webp(data)
-        if data[:4] in (b"II*\x00", b"MM\x00*"):
-            return _tiff(data)
+        return read(data)
     except (struct.error, ValueError, OSError, SyntaxError, IndexError):
         return [EXIF]  # a structure that cannot be read cannot be shown to be clean
-    return []
 
 
 def _exif(block: bytes) -> list[str]:

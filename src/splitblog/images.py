@@ -26,17 +26,26 @@ def is_image(name: str) -> bool:
     return name.lower().endswith(IMAGE_SUFFIXES)
 
 
+def image_kind(data: bytes) -> str | None:
+    """ "jpeg", "png", "webp" or "tiff" by the file's first bytes (not its name)."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    return None
+
+
 def strip_metadata(data: bytes, name: str) -> bytes:
     """The image with its metadata removed, Orientation kept."""
-    if data[:3] == b"\xff\xd8\xff":
-        return _strip_jpeg(data)
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return _strip_png(data)
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return _strip_webp(data)
-    if data[:4] in (b"II*\x00", b"MM\x00*"):
-        return _strip_tiff(data)
-    raise ImageError(f"{name}: not a JPEG, PNG, WebP or TIFF file")
+    strip = {"jpeg": _strip_jpeg, "png": _strip_png, "webp": _strip_webp, "tiff": _strip_tiff}
+    kind = image_kind(data)
+    if kind is None:
+        raise ImageError(f"{name}: not a JPEG, PNG, WebP or TIFF file")
+    return strip[kind](data)
 
 
 def _orientation_exif(orientation: int) -> bytes:

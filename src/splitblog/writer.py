@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,7 +216,7 @@ class Patch:
             entry, wrote = done[path] if path in done else self.put(path, out)
             manifest[path] = entry
             written += wrote
-        _prune(root, stale)
+        prune_empty_folders(root, stale)
         if self.trees.in_place:
             self.trees._save_manifests({self.trees._tree_id(root) or "": manifest})
             return WriteReport(written, len(stale), len(files) - written)
@@ -324,8 +324,8 @@ def _write(target: str, out: OutputFile, live_copy: str) -> os.stat_result:
     return os.stat(target)
 
 
-def _prune(root: Path, removed: set[str]) -> None:
-    """Remove folders left empty by deletions."""
+def prune_empty_folders(root: Path, removed: Iterable[str]) -> None:
+    """Remove the folders that deleting the files `removed` (below `root`) left empty."""
     folders = {p.rpartition("/")[0] for p in removed}
     for folder in sorted(folders, key=len, reverse=True):
         while folder:

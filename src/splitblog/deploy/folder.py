@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import DeployError, Problem
-from ..writer import file_digest
+from ..writer import file_digest, prune_empty_folders
 from .base import LocalFile, Plan, Progress, Publisher, local_files, make_plan
 
 TEMP_SUFFIX = ".splitblog-upload"
@@ -48,7 +48,7 @@ class FolderPublisher(Publisher):
             for path in plan.delete:
                 with contextlib.suppress(FileNotFoundError):
                     (self.root / path).unlink()
-            _prune(self.root, plan.delete)
+            prune_empty_folders(self.root, plan.delete)
         except OSError as exc:
             raise DeployError(_problem(exc, self.root)) from None
 
@@ -81,17 +81,6 @@ def _make_folder(root: Path, folder: Path) -> None:
             raise
         probe.unlink()
         folder.mkdir(parents=True, exist_ok=True)
-
-
-def _prune(root: Path, removed: tuple[str, ...]) -> None:
-    """Remove the folders that the deletions left empty."""
-    for folder in sorted({p.rpartition("/")[0] for p in removed}, key=len, reverse=True):
-        while folder:
-            try:
-                (root / folder).rmdir()
-            except OSError:
-                break
-            folder = folder.rpartition("/")[0]
 
 
 def _problem(exc: OSError, root: Path) -> Problem:
