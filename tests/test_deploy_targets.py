@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from splitblog.config import load_config
+from splitblog.content_types import content_type
 from splitblog.deploy.base import local_files
 from splitblog.deploy.identity import check_build, owner
-from splitblog.deploy.s3 import content_type
 from splitblog.deploy.targets import Target, parse_target
 
 from .conftest import Project

@@ -260,3 +260,32 @@ def test_a_damaged_cache_is_ignored(corpus: Project, tmp_path: Path, damage: str
     expected = cold_build(corpus, tmp_path / "cold")
     for site in SITES:
         assert tree(corpus.out(site)) == expected[site]
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_preview_rebuilds_with_a_kept_cache_equal_cold_builds(
+    corpus: Project, tmp_path: Path, seed: int
+) -> None:
+    """What serve does: one cache kept in memory across rebuilds (with its per-digest
+    memos of entries, Markdown keys, audit tokens and manifests), output updated in place."""
+    from dataclasses import replace
+
+    from splitblog.build import build, open_cache
+    from splitblog.config import load_config
+
+    rng = random.Random(seed)
+    preview = tmp_path / "preview"
+    config = replace(load_config(corpus.root / "splitblog.toml"), output_dir=preview)
+    cache = open_cache(config, keep=True)
+    try:
+        build(config, cache=cache, atomic=False)
+        done = []
+        for step in range(6):
+            done.append(rng.choice(EDITS)(corpus, rng))
+            config = replace(load_config(corpus.root / "splitblog.toml"), output_dir=preview)
+            build(config, cache=cache, atomic=False)
+            expected = cold_build(corpus, tmp_path / f"cold-{step}")
+            for site in SITES:
+                assert tree(preview / site) == expected[site], f"{site} differs after {done}"
+    finally:
+        cache.close()

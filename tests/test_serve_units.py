@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from splitblog.config import load_config
+from splitblog.content_types import content_type
 from splitblog.errors import Problem
 from splitblog.livereload import BuildGate, BuildState, Hub, inject
-from splitblog.preview_paths import Found, Missing, Redirect, Refused, content_type, resolve
+from splitblog.preview_paths import Found, Missing, Redirect, Refused, resolve
 from splitblog.serve import assign_ports, preview_config, url_host
 from splitblog.theming import SHIPPED
 from splitblog.watching import Changes, WatchPlan, watch_plan

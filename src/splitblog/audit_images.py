@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import struct
 
-from .images import image_kind
+from .images import image_kind, png_chunks, riff_chunks
 
 GPS, EXIF, XMP, IPTC, TEXT, COMMENT = (
     "GPS position",
@@ -94,33 +94,21 @@ def _jpeg(data: bytes) -> list[str]:
 
 def _png(data: bytes) -> list[str]:
     found: list[str] = []
-    pos = 8
-    while pos + 8 <= len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        payload = data[pos + 8 : pos + 8 + length]
-        pos += 12 + length
+    for kind, payload, _chunk in png_chunks(data):
         if kind in (b"tEXt", b"zTXt", b"iTXt"):
             found.append(XMP if payload.startswith(b"XML:com.adobe.xmp") else TEXT)
         elif kind == b"eXIf":
             found += _exif(payload)
         elif kind == b"tIME":
             found.append(EXIF)
-        elif kind == b"IEND":
-            break
     return sorted(set(found), key=KINDS.index)
 
 
 def _webp(data: bytes) -> list[str]:
     found: list[str] = []
-    pos = 12
-    while pos + 8 <= len(data):
-        kind = data[pos : pos + 4]
-        (size,) = struct.unpack("<I", data[pos + 4 : pos + 8])
-        payload = data[pos + 8 : pos + 8 + size]
-        pos += 8 + size + (size & 1)
+    for kind, payload in riff_chunks(data):
         if kind == b"EXIF":
-            found += _exif(payload[6:] if payload.startswith(b"Exif\x00\x00") else payload)
+            found += _exif(payload)
         elif kind == b"XMP ":
             found.append(XMP)
     return sorted(set(found), key=KINDS.index)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Iterator
 
 STRIP_VERSION = "1"  # part of the cache key of stripped files
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
@@ -136,17 +137,40 @@ PNG_KEEP = {
 }
 
 
-def _strip_png(data: bytes) -> bytes:
-    out = [data[:8]]
+def png_chunks(data: bytes) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """(kind, payload, the whole chunk) of each PNG chunk, up to IEND. Shared by the
+    stripper and the audit's photo reader, so both read a file the same way."""
     pos = 8
-    orientation = 1
     while pos + 8 <= len(data):
         (length,) = struct.unpack(">I", data[pos : pos + 4])
         kind = data[pos + 4 : pos + 8]
         chunk = data[pos : pos + 12 + length]
         pos += 12 + length
+        yield kind, chunk[8:-4], chunk
+        if kind == b"IEND":
+            return
+
+
+def riff_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(kind, payload) of each chunk of a WebP (RIFF) file, its EXIF payload without
+    the optional "Exif" prefix."""
+    pos = 12
+    while pos + 8 <= len(data):
+        kind = data[pos : pos + 4]
+        (size,) = struct.unpack("<I", data[pos + 4 : pos + 8])
+        payload = data[pos + 8 : pos + 8 + size]
+        pos += 8 + size + (size & 1)
+        if kind == b"EXIF" and payload.startswith(b"Exif\x00\x00"):
+            payload = payload[6:]
+        yield kind, payload
+
+
+def _strip_png(data: bytes) -> bytes:
+    out = [data[:8]]
+    orientation = 1
+    for kind, payload, chunk in png_chunks(data):
         if kind == b"eXIf":
-            orientation = _orientation_of(chunk[8:-4])
+            orientation = _orientation_of(payload)
         elif kind in PNG_KEEP:
             if kind == b"IDAT" and orientation != 1:
                 out.append(_png_chunk(b"eXIf", _orientation_exif(orientation)))
@@ -165,16 +189,10 @@ def _png_chunk(kind: bytes, payload: bytes) -> bytes:
 # -- WebP: drop the EXIF and XMP chunks, fix the VP8X flags and the RIFF size ----------
 def _strip_webp(data: bytes) -> bytes:
     chunks: list[tuple[bytes, bytes]] = []
-    pos = 12
     orientation = 1
-    while pos + 8 <= len(data):
-        kind = data[pos : pos + 4]
-        (size,) = struct.unpack("<I", data[pos + 4 : pos + 8])
-        payload = data[pos + 8 : pos + 8 + size]
-        pos += 8 + size + (size & 1)
+    for kind, payload in riff_chunks(data):
         if kind == b"EXIF":
-            body = payload[6:] if payload.startswith(b"Exif\x00\x00") else payload
-            orientation = _orientation_of(body)
+            orientation = _orientation_of(payload)
         elif kind != b"XMP ":
             chunks.append((kind, payload))
     if orientation != 1:

@@ -12,6 +12,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .content_types import content_type
 from .errors import Problem
 from .livereload import EVENTS_PATH, RESERVED_PREFIX, BuildGate, Hub, inject
 from .preview_paths import (
@@ -19,7 +20,6 @@ from .preview_paths import (
     Redirect,
     Refused,
     Resolution,
-    content_type,
     resolve,
     split_target,
 )

@@ -10,7 +10,6 @@ string-prefix test), which also stops symbolic links pointing out.
 
 from __future__ import annotations
 
-import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes
@@ -84,32 +83,3 @@ def resolve(root: Path, target: str) -> Resolution:
     if candidate.is_file():
         return Found(candidate)
     return Missing()
-
-
-# Types that vary between systems' mime.types, or that older Pythons do not know.
-KNOWN_TYPES = {
-    ".html": "text/html",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".json": "application/json",
-    ".xml": "application/xml",
-    ".txt": "text/plain",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".webmanifest": "application/manifest+json",
-}
-TEXT_TYPES = ("application/json", "application/xml", "image/svg+xml", "application/manifest+json")
-
-
-def content_type(path: Path) -> str:
-    """The Content-Type header for a file, with the charset for text (pages are UTF-8)."""
-    kind = KNOWN_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
-    if kind is None:
-        return "application/octet-stream"
-    if kind.startswith("text/") or kind in TEXT_TYPES:
-        return f"{kind}; charset=utf-8"
-    return kind

@@ -12,54 +12,18 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import mimetypes
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from ..content_types import content_type
 from ..errors import DeployError, Problem
 from ..model import DeployConfig
 from .base import LocalFile, Plan, Progress, Publisher, make_plan
 
 WORKERS = 8  # uploads in flight: small files are latency-bound
 DELETE_BATCH = 1000  # DeleteObjects' limit
-# Known types first: the system's mime.types differs between machines.
-TYPES = {
-    ".html": "text/html",
-    ".htm": "text/html",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".json": "application/json",
-    ".xml": "application/xml",
-    ".txt": "text/plain",
-    ".svg": "image/svg+xml",
-    ".webmanifest": "application/manifest+json",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/vnd.microsoft.icon",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".pdf": "application/pdf",
-}
-TEXT_TYPES = frozenset(
-    {"application/json", "application/xml", "image/svg+xml", "application/manifest+json"}
-)
-
-
-def content_type(path: str) -> str:
-    """The Content-Type a browser needs, with the charset for text (splitblog writes
-    UTF-8); files splitblog does not know get what the system's mime.types says."""
-    suffix = Path(path).suffix.lower()
-    kind = TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
-    if kind.startswith("text/") or kind in TEXT_TYPES or kind.endswith(("+xml", "+json")):
-        return f"{kind}; charset=utf-8"
-    return kind
 
 
 def new_session() -> Any:
