@@ -29,12 +29,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import splitblog.sitebuild
-from splitblog.audit import SiteAudit
+import splitblog.site.phases
+from splitblog.audit.scan import SiteAudit
 from splitblog.build import BuildResult, build
 from splitblog.config import load_config
-from splitblog.content import read_or_problems
-from splitblog.discover import discover
+from splitblog.content.sources import read_or_problems
+from splitblog.content.walk import discover
 from splitblog.model import BuildOptions, Config, Source
 from splitblog.theming import theme_files
 
@@ -89,12 +89,12 @@ class NoAudit:
 
 @contextlib.contextmanager
 def audit_off() -> Iterator[None]:
-    real = splitblog.sitebuild.SiteAudit
-    splitblog.sitebuild.SiteAudit = NoAudit  # type: ignore[misc, assignment]
+    real = splitblog.site.phases.SiteAudit
+    splitblog.site.phases.SiteAudit = NoAudit  # type: ignore[misc, assignment]
     try:
         yield
     finally:
-        splitblog.sitebuild.SiteAudit = real  # type: ignore[misc]
+        splitblog.site.phases.SiteAudit = real  # type: ignore[misc]
 
 
 def cpu_seconds() -> float:

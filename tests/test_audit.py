@@ -12,8 +12,8 @@ from dataclasses import replace
 import pytest
 from PIL import Image
 
-import splitblog.routing as routing
-import splitblog.sitebuild as sitebuild
+import splitblog.routing.plan as routing
+import splitblog.site.phases as sitebuild
 
 from .conftest import Project
 
@@ -324,7 +324,7 @@ def test_photo_metadata_the_stripping_let_through_is_stopped(
     )
     project.write_bytes("content/posts/2026-01-01-trip/photo.jpg", jpeg_with_everything())
     project.build()
-    monkeypatch.setattr("splitblog.assets.strip_metadata", lambda data, name: data)
+    monkeypatch.setattr("splitblog.site.files.strip_metadata", lambda data, name: data)
     for path in (project.root / ".splitblog/images").iterdir():
         path.unlink()  # the stripped copies the build keeps
     lines = assert_refused(

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from splitblog.config import load_config
-from splitblog.content import read_source
-from splitblog.discover import SourceFile, discover
+from splitblog.content.sources import read_source
+from splitblog.content.walk import SourceFile, discover
 from splitblog.errors import ContentError
 from splitblog.model import Config, Source
 

@@ -10,7 +10,7 @@ import markdown_it_pyrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitblog.markdown import MarkdownRenderer, pyrs_safe, reference_engine
+from splitblog.site.markdown import MarkdownRenderer, pyrs_safe, reference_engine
 
 REPO = Path(__file__).resolve().parent.parent
 FAST = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(

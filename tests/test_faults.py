@@ -240,7 +240,7 @@ def test_a_failed_fallback_swap_puts_the_old_folder_back(
 
 @pytest.mark.parametrize("rel", ["x//", "a//b", "a/", "./a", "a/./b", "../a", "a\\b", "/a", ""])
 def test_the_path_guard_refuses_paths_that_name_no_file_in_the_site(rel: str) -> None:
-    from splitblog.slugs import is_safe_relpath
+    from splitblog.content.slugs import is_safe_relpath
 
     assert not is_safe_relpath(rel)
 
@@ -590,8 +590,8 @@ def test_an_os_error_that_is_a_bug_keeps_its_traceback(
 def test_serve_shows_a_full_disk_as_a_problem(
     project: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from splitblog import serve
     from splitblog.config import load_config
+    from splitblog.preview import serve
 
     def failing(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/preview/x.html")

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from PIL import Image, PngImagePlugin, TiffImagePlugin
 
-from splitblog.images import ImageError, strip_metadata
+from splitblog.site.cleaning import ImageError, strip_metadata
 
 from .conftest import Project
 

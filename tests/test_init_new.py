@@ -127,16 +127,27 @@ def test_wheel_ships_themes_and_starter_and_builds_from_it(tmp_path: Path) -> No
         check=True,
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
+    # Run from outside the repository: its splitblog/ folder must not be the one imported,
+    # and the themes must come from inside the installed package.
     where = subprocess.run(
-        [sys.executable, "-c", "import splitblog; print(splitblog.__file__)"],
+        [
+            sys.executable,
+            "-c",
+            "import splitblog, splitblog.theming as t; print(splitblog.__file__); print(t.SHIPPED)",
+        ],
         env=env,
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert where.stdout.startswith(str(site))
+    package, shipped = where.stdout.splitlines()
+    assert package.startswith(str(site))
+    assert shipped == str(site / "splitblog" / "themes")
     blog = tmp_path / "fresh"
-    subprocess.run([sys.executable, "-m", "splitblog", "init", str(blog)], env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "splitblog", "init", str(blog)], env=env, cwd=tmp_path, check=True
+    )
     built = subprocess.run(
         [sys.executable, "-m", "splitblog", "build"],
         cwd=blog,

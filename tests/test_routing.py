@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from splitblog.links import Ref, Resolution, canonical_url, classify, resolve
+from splitblog.content.only import find_blocks, visible_text
 from splitblog.model import BuildOptions, Config, Override, SiteConfig, Source
-from splitblog.only import find_blocks, visible_text
-from splitblog.routing import AUDIENCE, DRAFT, EMPTY, FUTURE, paginate, route
+from splitblog.routing.links import Ref, Resolution, canonical_url, classify, resolve
+from splitblog.routing.plan import AUDIENCE, DRAFT, EMPTY, FUTURE, paginate, route
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 SITES = (

@@ -12,11 +12,11 @@ import pytest
 from splitblog.config import load_config
 from splitblog.content_types import content_type
 from splitblog.errors import Problem
-from splitblog.livereload import BuildGate, BuildState, Hub, inject
-from splitblog.preview_paths import Found, Missing, Redirect, Refused, resolve
-from splitblog.serve import assign_ports, preview_config, url_host
+from splitblog.preview.paths import Found, Missing, Redirect, Refused, resolve
+from splitblog.preview.reload import BuildGate, BuildState, Hub, inject
+from splitblog.preview.serve import assign_ports, preview_config, url_host
+from splitblog.preview.watch import Changes, WatchPlan, watch_plan
 from splitblog.theming import SHIPPED
-from splitblog.watching import Changes, WatchPlan, watch_plan
 
 from .conftest import Project
 

@@ -1,0 +1,221 @@
+"""Finding content files: posts, pages and bundles under content/, with what changed.
+
+Kept free of heavy imports: a rebuild with nothing to do walks content/ and stops.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from splitblog.errors import Problem
+from splitblog.model import Config
+
+KINDS = {"posts": "post", "pages": "page"}
+# A name with a control character (a newline, a tab …) cannot be a URL or an XML text.
+BAD_NAME = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A content file found on disk, before it is read."""
+
+    path: Path
+    key: str  # below content/, posix
+    kind: str
+    bundle: str | None
+    assets: tuple[str, ...]
+    stamp: tuple[int, int, int]  # size, mtime_ns, inode: changes when the file does
+
+
+def discover(config: Config) -> tuple[list[SourceFile], list[Problem]]:
+    """Every post and page file under content/, with bundles' asset lists."""
+    found: list[SourceFile] = []
+    problems: list[Problem] = []
+    root = config.content_dir
+    project = config.root.resolve()
+    for section, kind in KINDS.items():
+        base = root / section
+        if base.is_symlink() and _outside(base, project):
+            problems.extend(_symlink_problem(config, base, project))
+            continue
+        if base.is_dir():
+            walk = _Walk(config, project, kind, str(base), len(str(root)) + 1, found, problems)
+            walk.folder(str(base))
+    return found, problems
+
+
+@dataclass
+class _Walk:
+    """One section's walk: os.scandir and plain strings, as this runs at every build
+    for every content file (a DirEntry knows a link without a system call)."""
+
+    config: Config
+    project: Path
+    kind: str
+    base: str
+    cut: int  # length of "…/content/": what a key leaves out
+    found: list[SourceFile]
+    problems: list[Problem]
+
+    def folder(self, folder: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:  # as os.walk: a folder that cannot be listed holds nothing
+            return
+        folders: list[os.DirEntry[str]] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            if _ignored(entry.name):
+                continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            (folders if is_folder else files).append(entry)
+        here = Path(folder)
+        kept = []
+        for entry in folders:
+            if entry.is_symlink() or _bad_name(self.config, here / entry.name, self.problems):
+                self.problems.extend(_symlink_problem(self.config, here / entry.name, self.project))
+            else:
+                kept.append(entry)
+        if folder != self.base and any(entry.name == "index.md" for entry in files):
+            self._bundle(here)  # a bundle's sub-folders hold its files, not more posts
+            return
+        for entry in files:
+            # Hello.MD is a post too: a file silently left out would be a post lost.
+            if not entry.name.lower().endswith(".md"):
+                continue
+            path = here / entry.name
+            if _bad_name(self.config, path, self.problems):
+                continue
+            if entry.is_symlink() and _outside(path, self.project):
+                self.problems.extend(_symlink_problem(self.config, path, self.project))
+                continue
+            try:
+                info = entry.stat()
+            except OSError as exc:  # a link to nothing, a file deleted meanwhile
+                problem = Problem(f"cannot read: {exc.strerror}", path=self.config.rel(path))
+                self.problems.append(problem)
+                continue
+            stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
+            key = entry.path[self.cut :].replace(os.sep, "/")
+            self.found.append(SourceFile(path, key, self.kind, None, (), stamp))
+        for entry in kept:
+            self.folder(entry.path)
+
+    def _bundle(self, here: Path) -> None:
+        assets = tuple(sorted(_bundle_assets(here, self.config, self.project, self.problems)))
+        stamp = _checked_stamp(self.config, here / "index.md", self.problems)
+        if stamp is not None:
+            root = self.config.content_dir
+            key = (here / "index.md").relative_to(root).as_posix()
+            self.found.append(
+                SourceFile(here / "index.md", key, self.kind, _rel(here, root), assets, stamp)
+            )
+
+
+def _bundle_assets(
+    folder: Path, config: Config, project: Path, problems: list[Problem]
+) -> Iterator[str]:
+    for sub, dirs, files in os.walk(folder):
+        here = Path(sub)
+        dirs[:] = [d for d in dirs if not _ignored(d)]
+        for name in list(dirs):
+            if (here / name).is_symlink() or _bad_name(config, here / name, problems):
+                dirs.remove(name)
+                problems.extend(_symlink_problem(config, here / name, project))
+        for name in files:
+            path = here / name
+            if _ignored(name) or path == folder / "index.md" or _bad_name(config, path, problems):
+                continue
+            if path.is_symlink() and _outside(path, project):
+                problems.extend(_symlink_problem(config, path, project))
+                continue
+            yield path.relative_to(folder).as_posix()
+
+
+def _outside(path: Path, project: Path) -> bool:
+    """True for a link whose target is outside the project, or cannot be known (a loop)."""
+    try:
+        return not path.resolve().is_relative_to(project)
+    except (OSError, RuntimeError):  # a symlink loop: RuntimeError before Python 3.13
+        return True
+
+
+def _symlink_problem(config: Config, path: Path, project: Path) -> list[Problem]:
+    if not path.is_symlink() or not _outside(path, project):
+        return []
+    try:
+        path.resolve()
+    except (OSError, RuntimeError):
+        message = "symbolic link loops back on itself; it is not published"
+    else:
+        message = "symbolic link points outside the project; it is not published"
+    return [Problem(message, path=config.rel(path), hint="copy the file into content/ instead")]
+
+
+def _bad_name(config: Config, path: Path, problems: list[Problem]) -> bool:
+    """Report (and skip) a file or folder whose name holds a control character."""
+    if not BAD_NAME.search(path.name):
+        return False
+    problems.append(
+        Problem(
+            f"the name {path.name!r} holds a control character; it is not published",
+            path=config.rel(path.parent),
+            hint="rename it",
+        )
+    )
+    return True
+
+
+def _checked_stamp(
+    config: Config, path: Path, problems: list[Problem]
+) -> tuple[int, int, int] | None:
+    """The file's stamp, or None (and a problem) when it cannot be read: a link to a
+    file that does not exist, a file deleted while the build runs."""
+    try:
+        return _stamp(path)
+    except OSError as exc:
+        problems.append(Problem(f"cannot read: {exc.strerror}", path=config.rel(path)))
+        return None
+
+
+def _ignored(name: str) -> bool:
+    """Hidden files and editors' temporary files."""
+    return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".tmp"))
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def tree_stamps(root: Path) -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of every file under `root`: the cheap test of "anything changed?"."""
+    stamps: list[tuple[str, int, int]] = []
+    if not root.is_dir():
+        return stamps
+    for folder, dirs, names in os.walk(root):
+        for name in dirs:  # a link to a folder is not walked, but it is an input too
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                stamps.append((path, -2, os.lstat(path).st_mtime_ns))
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                info = os.stat(path)
+            except OSError:  # a dangling link or a file deleted meanwhile: a change too
+                stamps.append((path, -1, -1))
+                continue
+            stamps.append((path, info.st_size, info.st_mtime_ns))
+    stamps.sort()
+    return stamps

@@ -1,0 +1,210 @@
+"""Sources × sites → one SitePlan per site. The only place that sees every post beside
+every site: the audience partition is decided here, once, and nothing after this stage
+filters again — each later stage receives one site's plan and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from splitblog.content.only import visible_text
+from splitblog.content.slugs import folder_slug, is_safe_relpath, make_slug
+from splitblog.errors import Problem
+from splitblog.model import BuildOptions, Config, Entry, ListPage, SitePlan, Source, TagPlan
+
+# Why a source is not on a site, as `splitblog list` shows it.
+DRAFT, FUTURE, AUDIENCE, EMPTY = "draft", "future", "audience", "only-block empty"
+
+
+@dataclass(frozen=True)
+class LinkIndex:
+    """What links may know of other posts: where each is published, never what it is."""
+
+    urls: dict[str, dict[str, str]]  # source key → site → site-relative URL
+    known: frozenset[str]  # every source key, published or not
+
+
+@dataclass(frozen=True)
+class Routing:
+    sources: tuple[Source, ...]
+    plans: dict[str, SitePlan]
+    links: LinkIndex
+    reasons: dict[str, dict[str, str]]  # source key → site → why it is not there
+
+
+def route(
+    config: Config,
+    sources: Sequence[Source],
+    options: BuildOptions,
+    known: frozenset[str] = frozenset(),
+    memo: dict[tuple[str, str, str], Entry] | None = None,
+) -> tuple[Routing, dict[str, list[Problem]]]:
+    """Decide, for every site, what it publishes and where; report URL collisions (by
+    site). `known`: every content file found, also those that could not be read.
+    `memo`: entries by (site, file, digest), kept by a process that builds again and
+    again (serve) so that an edit makes one entry, not all of them."""
+    memo = memo if memo is not None else {}
+    used: set[tuple[str, str, str]] = set()
+    now = options.now or datetime.now(UTC)
+    problems: dict[str, list[Problem]] = {}
+    plans: dict[str, SitePlan] = {}
+    urls: dict[str, dict[str, str]] = {}
+    reasons: dict[str, dict[str, str]] = {}
+    for site in config.sites:
+        posts: list[Entry] = []
+        pages: list[Entry] = []
+        for source in sources:
+            reason = _exclusion(source, site.name, options, now)
+            entry = None
+            if not reason:
+                ident = (site.name, source.key, source.digest)
+                used.add(ident)
+                if ident not in memo:
+                    memo[ident] = _entry(source, site.name)
+                entry = memo[ident]
+                # Emptied by `::: only` blocks (text is the body itself when it has none).
+                if entry.text is not source.body and (not entry.text or entry.text.isspace()):
+                    reason = EMPTY
+            if reason or entry is None:
+                reasons.setdefault(source.key, {})[site.name] = reason or AUDIENCE
+                continue
+            (posts if source.kind == "post" else pages).append(entry)
+            urls.setdefault(source.key, {})[site.name] = entry.url
+        posts.sort(key=_newest_first)
+        pages.sort(key=lambda e: e.url)
+        plan = _plan(site, tuple(posts), tuple(pages))
+        problems[site.name] = find_collisions(site.name, claims(plan))
+        plans[site.name] = plan
+    for stale in memo.keys() - used:  # edited or gone since the last build
+        del memo[stale]
+    index = LinkIndex(urls=urls, known=known | {s.key for s in sources})
+    return Routing(tuple(sources), plans, index, reasons), problems
+
+
+def _exclusion(source: Source, site: str, options: BuildOptions, now: datetime) -> str | None:
+    if site not in source.audience:
+        return AUDIENCE
+    if source.draft and not options.drafts:
+        return DRAFT
+    if source.date is not None and source.date > now and not options.future:
+        return FUTURE
+    return None
+
+
+def _entry(source: Source, site: str) -> Entry:
+    override = source.override_for(site)
+    slug = (override and override.slug) or source.slug
+    if source.kind == "post":
+        url = f"posts/{slug}/"
+    else:  # pages keep their folder: pages/work/cv.md → work/cv/
+        folder = source.key.removeprefix("pages/").rpartition("/")[0]
+        if source.bundle:
+            folder = folder.rpartition("/")[0]
+        folder = folder_slug(folder)
+        url = f"{folder}/{slug}/" if folder else f"{slug}/"
+    tags = override.tags if override and override.tags is not None else source.tags
+    return Entry(
+        source=source,
+        site=site,
+        title=(override and override.title) or source.title,
+        slug=slug,
+        url=url,
+        text=visible_text(source.body, site),
+        summary=(override and override.summary) or source.summary,
+        tags=tags,
+        extra=source.extra + (override.extra if override else ()),
+    )
+
+
+def _newest_first(entry: Entry) -> tuple[float, str]:
+    assert entry.date is not None
+    return (-entry.date.timestamp(), entry.url)
+
+
+def _plan(site, posts: tuple[Entry, ...], pages: tuple[Entry, ...]) -> SitePlan:
+    by_slug: dict[str, tuple[str, list[Entry]]] = {}
+    for post in posts:
+        slugs = {make_slug(tag): tag for tag in reversed(post.tags)}  # "Go" and "go": one tag
+        for slug, tag in slugs.items():
+            by_slug.setdefault(slug, (tag, []))[1].append(post)
+    tags = tuple(
+        TagPlan(name=name, slug=slug, url=f"tags/{slug}/", posts=tuple(members))
+        for slug, (name, members) in sorted(by_slug.items())
+    )
+    years: dict[int, list[Entry]] = {}
+    for post in posts:
+        assert post.date is not None
+        years.setdefault(post.date.year, []).append(post)
+    return SitePlan(
+        site=site,
+        posts=posts,
+        pages=pages,
+        tags=tags,
+        home=paginate("", posts, site.posts_per_page),
+        tag_pages=tuple((tag, paginate(tag.url, tag.posts, site.posts_per_page)) for tag in tags),
+        years=tuple(sorted(((y, tuple(p)) for y, p in years.items()), reverse=True)),
+    )
+
+
+def paginate(base: str, posts: Sequence[Entry], per_page: int) -> tuple[ListPage, ...]:
+    """`base`, `base`page/2/, …: always at least one page, even with no posts."""
+    chunks = [tuple(posts[i : i + per_page]) for i in range(0, len(posts), per_page)] or [()]
+    urls = [base if n == 1 else f"{base}page/{n}/" for n in range(1, len(chunks) + 1)]
+    return tuple(
+        ListPage(
+            url=urls[i],
+            number=i + 1,
+            count=len(chunks),
+            posts=chunk,
+            prev_url=urls[i - 1] if i else None,
+            next_url=urls[i + 1] if i + 1 < len(chunks) else None,
+        )
+        for i, chunk in enumerate(chunks)
+    )
+
+
+def claims(plan: SitePlan) -> Iterable[tuple[str, str]]:
+    """(output path, who writes it) for every page the plan makes."""
+    for entry in plan.entries:
+        yield entry.output_path, entry.source.rel
+    for page in plan.home:
+        yield page.output_path, "the home page" if page.number == 1 else "the home page list"
+    yield "tags/index.html", "the tag index"
+    for tag, pages in plan.tag_pages:
+        for page in pages:
+            yield page.output_path, f"the page of tag '{tag.name}'"
+    yield "archive/index.html", "the archive"
+
+
+def find_collisions(site: str, claimed: Iterable[tuple[str, str]]) -> list[Problem]:
+    """Two writers of one output path, or of paths that differ only by letter case (they
+    collide on case-insensitive disks and hosts), or a path that leaves the site folder."""
+    problems: list[Problem] = []
+    seen: dict[str, tuple[str, str]] = {}
+    for path, owner in claimed:
+        if not is_safe_relpath(path):
+            problems.append(
+                Problem(
+                    f"output path '{path}' would leave the {site} site's folder",
+                    path=owner if "/" in owner else None,
+                    hint="use a plain slug",
+                )
+            )
+            continue
+        folded = path.casefold()
+        if folded in seen:
+            other_path, other = seen[folded]
+            same = "the same" if other_path == path else "nearly the same (letter case only)"
+            problems.append(
+                Problem(
+                    f"{owner} and {other} both write {same} output path on {site}: "
+                    f"{'/' + path if other_path == path else f'/{other_path} vs /{path}'}",
+                    path=owner if "/" in owner else None,
+                    hint="give one of them another slug",
+                )
+            )
+        else:
+            seen[folded] = (path, owner)
+    return problems

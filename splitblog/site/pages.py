@@ -1,0 +1,294 @@
+"""Every file one site's build makes, as tasks: an output path, a key that changes
+whenever the file's content could, and a function that makes the bytes.
+
+Built from one SitePlan and that site's finished bodies only. A task whose key matches
+the previous build's is not rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from splitblog.content.slugs import make_slug
+from splitblog.model import FEED_FILES, Config, Entry, ListPage, SitePlan, TagPlan
+from splitblog.site import feeds
+from splitblog.site.bodies import Body
+from splitblog.site.hosts import host_files
+from splitblog.site.templates import render_template, site_fragments
+from splitblog.site.views import EMPTY, Link, PostView, SiteView, plain_text
+
+
+@dataclass(frozen=True)
+class PageTask:
+    path: str
+    key: str
+    render: Callable[[], bytes]
+
+
+def _key(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+class SitePages:
+    """The pages, feeds, sitemap and robots.txt of one site."""
+
+    def __init__(
+        self,
+        config: Config,
+        plan: SitePlan,
+        bodies: Mapping[str, Body],  # by entry URL
+        site_view: SiteView,
+        env: Callable[[], jinja2.Environment],
+        site_key: str,
+    ):
+        self.config = config
+        self.plan = plan
+        self.site = plan.site
+        self.bodies = bodies
+        self.site_view = site_view
+        self._env = env
+        self.site_key = site_key
+        self.tags_by_slug = {tag.slug: tag for tag in plan.tags}
+        self._views: dict[tuple[str, bool | str], PostView] = {}
+        self._chrome: Any = None
+
+    # -- views ---------------------------------------------------------------------------
+    def view(self, entry: Entry, full: bool) -> PostView:
+        """A post as templates see it; made once per page kind (a post is in many lists)."""
+        key = (entry.url, full)
+        if key not in self._views:
+            self._views[key] = self._make_view(entry, full)
+        return self._views[key]
+
+    def _make_view(self, entry: Entry, full: bool) -> PostView:
+        body = self.bodies[entry.url]
+        source = entry.source
+        view = PostView(
+            kind=source.kind,
+            title=entry.title,
+            href=self.site.href(entry.url),
+            url=self.site.url(entry.url),
+            date=source.date,
+            updated=source.updated,
+            tags=tuple(Link(t.name, self.site.href(t.url)) for t in self._tags_of(entry)),
+            summary=Markup(body.summary),
+            description=plain_text(body.summary),
+            content=Markup(body.html) if full else EMPTY,
+            canonical=body.canonical,
+            extra=dict(entry.extra),
+        )
+        return view
+
+    def listed(self, entry: Entry) -> PostView:
+        """The post as list pages show it, its card (card.html) rendered once per build
+        and reused on every list the post appears on."""
+        key = (entry.url, "card")
+        if key not in self._views:
+            view = self.view(entry, full=False)
+            card = Markup(self._render_text("card.html", post=view))
+            self._views[key] = replace(view, card=card)
+        return self._views[key]
+
+    def _tags_of(self, entry: Entry) -> list[TagPlan]:
+        slugs = dict.fromkeys(make_slug(t) for t in entry.tags)
+        return [self.tags_by_slug[s] for s in slugs if s in self.tags_by_slug]
+
+    def fp(self, entry: Entry) -> str:
+        """Changes with anything of the post a page could show (its own page, feeds)."""
+        return self.bodies[entry.url].fingerprint
+
+    def card_fp(self, entry: Entry) -> str:
+        """Changes with what lists show of the post — not with its text below the summary."""
+        return self.bodies[entry.url].card_fingerprint
+
+    @property
+    def chrome(self) -> Any:
+        """The site-wide fragments (_site.html), rendered once per site and build."""
+        if self._chrome is None:
+            self._chrome = site_fragments(self._env(), self.site_view, self.config)
+        return self._chrome
+
+    def _render_text(self, template: str, **context: Any) -> str:
+        page = {
+            "site": self.site_view,
+            "chrome": self.chrome,
+            "description": self.site.description,
+            "canonical": "",
+            **context,
+        }
+        return render_template(self._env(), template, page, self.config)
+
+    def render(self, template: str, **context: Any) -> bytes:
+        return self._render_text(template, **context).encode()
+
+    # -- tasks ---------------------------------------------------------------------------
+    def tasks(self) -> list[PageTask]:
+        plan = self.plan
+        tasks: list[PageTask] = []
+        posts = plan.posts
+        for i, entry in enumerate(posts):
+            newer = posts[i - 1] if i else None
+            older = posts[i + 1] if i + 1 < len(posts) else None
+            tasks.append(self._post_task(entry, newer, older))
+        tasks.extend(self._post_task(entry, None, None) for entry in plan.pages)
+        tasks.extend(self._list_task(page, None) for page in plan.home)
+        for tag, pages in plan.tag_pages:
+            tasks.extend(self._list_task(page, tag) for page in pages)
+        tasks.append(self._tags_task())
+        tasks.append(self._archive_task())
+        tasks.append(
+            PageTask(
+                "404.html",
+                _key(self.site_key, "404"),
+                lambda: self.render(
+                    "404.html", title="Page not found", page_url=self.site.url("404.html")
+                ),
+            )
+        )
+        tasks.extend(self._feed_tasks())
+        tasks.append(self._sitemap_task())
+        tasks.append(
+            PageTask("robots.txt", _key(self.site_key, "robots"), lambda: feeds.robots(self.site))
+        )
+        for path, data in host_files(self.site).items():
+            tasks.append(PageTask(path, _key(self.site_key, path, data), lambda data=data: data))
+        return tasks
+
+    def _neighbour(self, entry: Entry | None) -> Link | None:
+        return Link(entry.title, self.site.href(entry.url)) if entry else None
+
+    def _post_task(self, entry: Entry, newer: Entry | None, older: Entry | None) -> PageTask:
+        template = "post.html" if entry.source.kind == "post" else "page.html"
+        prev, nxt = self._neighbour(older), self._neighbour(newer)
+        key = _key(self.site_key, template, self.fp(entry), prev, nxt)
+
+        def render() -> bytes:
+            view = self.view(entry, full=True)
+            return self.render(
+                template,
+                post=view,
+                page=view,
+                prev=prev,
+                next=nxt,
+                title=view.title,
+                page_url=view.url,
+                description=view.description,
+                canonical=view.canonical,
+            )
+
+        return PageTask(entry.output_path, key, render)
+
+    def _list_task(self, page: ListPage, tag: TagPlan | None) -> PageTask:
+        key = _key(
+            self.site_key,
+            "list",
+            page.url,
+            page.number,
+            page.count,
+            [self.card_fp(p) for p in page.posts],
+            tag.name if tag else None,
+        )
+
+        def render() -> bytes:
+            title = f"Tagged “{tag.name}”" if tag else self.site.title
+            return self.render(
+                "list.html",
+                posts=[self.listed(p) for p in page.posts],
+                pager=_pager(self.site.href, page),
+                tag=Link(tag.name, self.site.href(tag.url)) if tag else None,
+                title=title,
+                page_url=self.site.url(page.url),
+            )
+
+        return PageTask(page.output_path, key, render)
+
+    def _tags_task(self) -> PageTask:
+        tags = [(t.name, self.site.href(t.url), len(t.posts)) for t in self.plan.tags]
+        key = _key(self.site_key, "tags", tags)
+        return PageTask(
+            "tags/index.html",
+            key,
+            lambda: self.render(
+                "tags.html",
+                tags=[TagLink(n, h, c) for n, h, c in tags],
+                title="Tags",
+                page_url=self.site.url("tags/"),
+            ),
+        )
+
+    def _archive_task(self) -> PageTask:
+        key = _key(
+            self.site_key,
+            "archive",
+            [(y, [self.card_fp(p) for p in ps]) for y, ps in self.plan.years],
+        )
+
+        def render() -> bytes:
+            years = [
+                (year, [self.view(p, full=False) for p in posts]) for year, posts in self.plan.years
+            ]
+            return self.render(
+                "archive.html", years=years, title="Archive", page_url=self.site.url("archive/")
+            )
+
+        return PageTask("archive/index.html", key, render)
+
+    def _feed_tasks(self) -> list[PageTask]:
+        latest = self.plan.posts[: feeds.FEED_ITEMS]
+        key = _key(self.site_key, [self.fp(p) for p in latest])
+        makers = {"atom": feeds.atom, "rss": feeds.rss, "json": feeds.json_feed}
+        views: list[PostView] = []
+
+        def make(kind: str) -> Callable[[], bytes]:
+            def render() -> bytes:
+                if not views:
+                    views.extend(self.view(p, full=True) for p in latest)
+                return makers[kind](self.site, views)
+
+            return render
+
+        return [PageTask(FEED_FILES[kind], _key(key, kind), make(kind)) for kind in self.site.feeds]
+
+    def _sitemap_task(self) -> PageTask:
+        site = self.site
+        pages = [(site.url(""), self.plan.posts[0].date if self.plan.posts else None)]
+        pages += [(site.url(e.url), e.source.updated or e.source.date) for e in self.plan.entries]
+        pages += [(site.url("tags/"), None), (site.url("archive/"), None)]
+        pages += [(site.url(t.url), t.posts[0].date if t.posts else None) for t in self.plan.tags]
+        return PageTask(
+            "sitemap.xml", _key(self.site_key, "sitemap", pages), lambda: feeds.sitemap(site, pages)
+        )
+
+
+@dataclass(frozen=True)
+class TagLink:
+    name: str
+    href: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    count: int
+    prev: str | None
+    next: str | None
+
+
+def _pager(href: Callable[[str], str], page: ListPage) -> Pager:
+    return Pager(
+        page.number,
+        page.count,
+        href(page.prev_url) if page.prev_url is not None else None,
+        href(page.next_url) if page.next_url is not None else None,
+    )
+
+
+def menu_links(plan: SitePlan) -> tuple[Link, ...]:
+    return tuple(Link(p.title, plan.site.href(p.url)) for p in plan.pages)
