@@ -29,13 +29,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import splitblog.site.phases
+import splitblog.build.sites
 from splitblog.audit.scan import SiteAudit
 from splitblog.build import BuildResult, build
-from splitblog.config import load_config
+from splitblog.config import Config, load_config
 from splitblog.content.sources import read_or_problems
 from splitblog.content.walk import discover
-from splitblog.model import BuildOptions, Config, Source
+from splitblog.model import BuildOptions, Source
 from splitblog.theming import theme_files
 
 
@@ -89,12 +89,12 @@ class NoAudit:
 
 @contextlib.contextmanager
 def audit_off() -> Iterator[None]:
-    real = splitblog.site.phases.SiteAudit
-    splitblog.site.phases.SiteAudit = NoAudit  # type: ignore[misc, assignment]
+    real = splitblog.build.sites.SiteAudit
+    splitblog.build.sites.SiteAudit = NoAudit  # type: ignore[misc, assignment]
     try:
         yield
     finally:
-        splitblog.site.phases.SiteAudit = real  # type: ignore[misc]
+        splitblog.build.sites.SiteAudit = real  # type: ignore[misc]
 
 
 def cpu_seconds() -> float:
@@ -116,7 +116,7 @@ def cold_build(config: Config, project: Path, options: BuildOptions) -> tuple[Bu
 
 
 def theme_text(config: Config, theme: str) -> str:
-    """The theme's text files, as the build hands them to the audit (sitebuild.py)."""
+    """The theme's text files, as the build hands them to the audit (build/sites.py)."""
     suffixes = (".html", ".xml", ".css", ".js", ".txt", ".svg", ".json")
     return "\n".join(
         path.read_text(encoding="utf-8", errors="replace")

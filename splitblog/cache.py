@@ -16,14 +16,46 @@ import contextlib
 import pickle
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from splitblog import __version__
 
 SCHEMA = "2"
-Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """A kind of value the cache holds, declared below and nowhere else."""
+
+    name: str
+    # Written to disk when a preview (serve) closes: true of values that do not depend
+    # on the site's address, which in a preview is the preview's own.
+    outlives_preview: bool = False
+
+    def within(self, variant: str) -> Namespace:
+        """The same kind of value, for one variant (a salt, a site) of the inputs."""
+        return replace(self, name=f"{self.name}|{variant}")
+
+
+# Every namespace of the build cache, with what it holds.
+STATE = Namespace("state")  # the last build's input fingerprint and output trees, per output
+SOURCES = Namespace("sources", outlives_preview=True)  # one Source per content file (per salt)
+MARKDOWN = Namespace("md", outlives_preview=True)  # rendered bodies without their HTML
+MARKDOWN_HTML = Namespace("mdhtml")  # their HTML, read only for the pages rendered again
+FILES = Namespace("files")  # digests of source files, by size and mtime
+PAGES = Namespace("pages")  # each site's page keys and digests: unchanged pages are kept
+AUDIT = Namespace("audit")  # each site's audit hits by file digest, with the tokens' digest
+
+# Every memo (values a long-lived process keeps in memory between builds, never written).
+ENTRIES_MEMO = "entries"  # routing's entries by source digest
+MARKDOWN_KEYS = "markdown keys"  # markdown keys by (file, site, digest, bundle files)
+TREES_MEMO = "trees"  # the writer's manifests, per site
+AUDIT_MEMO = "audit"  # the audit's per-source tokens and its automaton, per site
+
+Key = tuple[Namespace, str]
 
 
 class Cache:
@@ -38,7 +70,7 @@ class Cache:
         self._pending: dict[Key, Any] = {}  # values put and not written yet
         self._deleted: set[Key] = set()
         self._unwritten: dict[Key, Any] = {}  # committed while keeping: written on close
-        self._whole: set[str] = set()  # namespaces read whole into memory
+        self._whole: set[Namespace] = set()  # namespaces read whole into memory
         self._memos: dict[str, dict] = {}
         self._db: sqlite3.Connection | None = None
         if path is not None and (path.exists() or self.writable):
@@ -77,19 +109,19 @@ class Cache:
                     return self._open(path, retry=False)
             return None
 
-    def memo(self, name: str) -> dict:
+    def memo(self, name: str, variant: str = "") -> dict:
         """A dict for values worked out during a build that a later build may reuse:
         kept in memory while a kept cache lives (serve), never written to the disk."""
         if not self.keep:
             return {}
-        return self._memos.setdefault(name, {})
+        return self._memos.setdefault(f"{name}|{variant}", {})
 
     # -- reading --------------------------------------------------------------------------
-    def get(self, ns: str, key: str) -> Any | None:
+    def get(self, ns: Namespace, key: str) -> Any | None:
         found = self.get_many(ns, [key])
         return found.get(key)
 
-    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
+    def get_many(self, ns: Namespace, keys: Iterable[str]) -> dict[str, Any]:
         found: dict[str, Any] = {}
         wanted = []
         for key in dict.fromkeys(keys):
@@ -103,14 +135,14 @@ class Cache:
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             query = f"SELECT key, value FROM kv WHERE ns=? AND key IN ({marks})"
-            self._load(query, (ns, *chunk), ns, found)
+            self._load(query, (ns.name, *chunk), ns, found)
         return found
 
-    def get_all(self, ns: str) -> dict[str, Any]:
+    def get_all(self, ns: Namespace) -> dict[str, Any]:
         """Every value of a namespace (for namespaces read whole, one row per item)."""
         found: dict[str, Any] = {}
         if ns not in self._whole:
-            self._load("SELECT key, value FROM kv WHERE ns=?", (ns,), ns, found)
+            self._load("SELECT key, value FROM kv WHERE ns=?", (ns.name,), ns, found)
             if self.keep:
                 self._whole.add(ns)
         for (space, key), value in self._memory.items():
@@ -124,7 +156,9 @@ class Cache:
                 found.pop(key, None)
         return found
 
-    def _load(self, query: str, args: tuple[str, ...], ns: str, found: dict[str, Any]) -> None:
+    def _load(
+        self, query: str, args: tuple[str, ...], ns: Namespace, found: dict[str, Any]
+    ) -> None:
         if self._db is None:
             return
         try:
@@ -138,12 +172,12 @@ class Cache:
                     self._memory[(ns, key)] = found[key]
 
     # -- writing --------------------------------------------------------------------------
-    def put(self, ns: str, key: str, value: Any) -> None:
+    def put(self, ns: Namespace, key: str, value: Any) -> None:
         if self.writable or self.keep:
             self._pending[(ns, key)] = value
             self._deleted.discard((ns, key))
 
-    def delete(self, ns: str, key: str) -> None:
+    def delete(self, ns: Namespace, key: str) -> None:
         self._pending.pop((ns, key), None)
         self._memory.pop((ns, key), None)
         self._deleted.add((ns, key))
@@ -164,11 +198,13 @@ class Cache:
             return
         try:
             self._db.execute("BEGIN")
-            self._db.executemany("DELETE FROM kv WHERE ns=? AND key=?", list(deleted))
+            self._db.executemany(
+                "DELETE FROM kv WHERE ns=? AND key=?", [(ns.name, key) for ns, key in deleted]
+            )
             self._db.executemany(
                 "INSERT OR REPLACE INTO kv VALUES (?, ?, ?)",
                 (
-                    (ns, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                    (ns.name, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
                     for (ns, key), value in values.items()
                 ),
             )
@@ -177,13 +213,15 @@ class Cache:
             with contextlib.suppress(sqlite3.DatabaseError):
                 self._db.execute("ROLLBACK")
 
-    def close(self, persist: Callable[[str], bool] = lambda ns: True) -> None:
-        """Write what is still unwritten — only the namespaces `persist` accepts."""
+    def close(self, preview: bool = False) -> None:
+        """Write what is still unwritten; after a preview, only what outlives one."""
         if self.keep:
-            values = {
-                k: v for k, v in {**self._unwritten, **self._pending}.items() if persist(k[0])
-            }
-            self._write(values, {k for k in self._deleted if persist(k[0])})
+            values = {**self._unwritten, **self._pending}
+            deleted = set(self._deleted)
+            if preview:
+                values = {k: v for k, v in values.items() if k[0].outlives_preview}
+                deleted = {k for k in deleted if k[0].outlives_preview}
+            self._write(values, deleted)
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -15,9 +15,9 @@ from typing import Any
 import click
 
 from splitblog import __version__
-from splitblog.config import find_config, load_config
+from splitblog.config import Config, find_config, load_config
 from splitblog.errors import DeployError, OutputError, SplitblogError, file_system_problem
-from splitblog.model import BuildOptions, Config
+from splitblog.model import BuildOptions
 
 
 def _fail(error: SplitblogError) -> None:

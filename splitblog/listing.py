@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from splitblog.config import Config, SiteConfig
 from splitblog.content.only import find_blocks
 from splitblog.content.walk import discover
 from splitblog.errors import ContentError, Problem
-from splitblog.model import BuildOptions, Config, Entry, Override, SiteConfig, Source
+from splitblog.model import BuildOptions, Entry, Override, Source
 from splitblog.routing.links import Ref, Resolution, resolve, target_key
 from splitblog.routing.plan import Routing, route
 from splitblog.site.cleaning import is_image

@@ -2,106 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Literal
 
-POLICIES = ("deny", "strip", "allow")
-FEED_KINDS = ("atom", "rss", "json")
-FEED_FILES = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
-
-
-@dataclass(frozen=True)
-class Author:
-    name: str = ""
-    email: str = ""
-    avatar: str = ""  # a file, relative to the project folder
-    bio: str = ""
-
-    @property
-    def avatar_name(self) -> str:
-        """The avatar's file name on the site (it is copied to the site's root)."""
-        return Path(self.avatar).name if self.avatar else ""
-
-
-@dataclass(frozen=True)
-class DeployConfig:
-    target: str
-    host: str | None = None
-    max_deletes: int = 50
-    endpoint_url: str | None = None
-    region: str | None = None
-    cache_control: str | None = None
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    name: str
-    title: str
-    base_url: str  # always ends with "/"
-    theme: str
-    language: str = "en"
-    description: str = ""
-    author: Author = field(default_factory=Author)
-    feeds: tuple[str, ...] = FEED_KINDS
-    posts_per_page: int = 10
-    noindex: bool = False
-    forbid: tuple[str, ...] = ()
-    links: tuple[tuple[str, str], ...] = ()  # (other site, policy); unlisted means "deny"
-    keep_image_metadata: bool = False
-    deploy: DeployConfig | None = None
-
-    def policy_toward(self, other: str) -> str:
-        return dict(self.links).get(other, "deny")
-
-    @functools.cached_property  # asked for every URL of every page
-    def path_prefix(self) -> str:
-        """The URL path the site lives under: "/" or, for https://x.github.io/blog/, "/blog/"."""
-        return urlsplit(self.base_url).path or "/"
-
-    @property
-    def origin(self) -> str:
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
-
-    def url(self, rel: str) -> str:
-        """Absolute URL of a site-relative path such as "posts/x/"."""
-        return self.base_url + rel
-
-    def href(self, rel: str) -> str:
-        """Root-relative URL of a site-relative path, as pages link to it."""
-        return self.path_prefix + rel
-
-
-@dataclass(frozen=True)
-class Config:
-    path: Path  # the configuration file
-    root: Path  # the project folder (the configuration file's folder)
-    content_dir: Path
-    output_dir: Path
-    sites: tuple[SiteConfig, ...]
-    default_audience: str | None = None
-    timezone: str = "UTC"
-
-    @property
-    def site_names(self) -> tuple[str, ...]:
-        return tuple(s.name for s in self.sites)
-
-    def site(self, name: str) -> SiteConfig:
-        for site in self.sites:
-            if site.name == name:
-                return site
-        raise KeyError(name)
-
-    def rel(self, path: Path) -> str:
-        """A path as messages show it: relative to the project folder when inside it."""
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+if TYPE_CHECKING:
+    from splitblog.config.schema import SiteConfig
 
 
 @dataclass(frozen=True)

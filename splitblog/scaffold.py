@@ -7,10 +7,9 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from splitblog.config import CONFIG_NAME
+from splitblog.config import CONFIG_NAME, Config
 from splitblog.content.slugs import make_slug
 from splitblog.errors import ConfigError, ContentError, Problem
-from splitblog.model import Config
 from splitblog.theming import SHIPPED
 
 STARTER = Path(__file__).parent / "starter"

@@ -27,7 +27,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from splitblog.content.slugs import is_safe_relpath
 from splitblog.errors import OutputError, Problem
 from splitblog.interrupts import uninterrupted
 
@@ -35,6 +34,23 @@ RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
 Manifest = dict[str, tuple[str, int, int]]  # path → (digest, size, mtime_ns)
+
+
+def is_safe_relpath(rel: str) -> bool:
+    """True when a site-relative output path stays inside the site's folder.
+
+    Checked on the string, never by touching the disk: no absolute paths, no `..`,
+    no backslashes or NULs (a Windows host would read a backslash as a separator), and
+    every segment short enough for a file system.
+    """
+    if not rel or "\0" in rel or "\\" in rel or rel.startswith("/"):
+        return False
+    # Split by hand: PurePosixPath would drop the empty segment of "a//b" or "x/", and
+    # a path that names a folder ("x/") is not a file the writer can write.
+    return all(
+        part not in ("", ".", "..") and len(part.encode("utf-8", "surrogatepass")) <= 255
+        for part in rel.split("/")
+    )
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 import splitblog.routing.plan as routing
-import splitblog.site.phases as sitebuild
+import splitblog.site.prepare as prepare
 
 from .conftest import Project
 
@@ -216,15 +216,15 @@ def test_copying_a_file_no_page_uses_is_stopped(
     project.build()
     for site in (PRO, HOME):
         assert not project.exists(site, "posts/trip/passport-scan.pdf")
-    real = sitebuild.SiteBuild._copies
+    real = prepare._copies
 
-    def copy_everything(self, bodies):  # type: ignore[no-untyped-def]
+    def copy_everything(plan, bodies, inputs):  # type: ignore[no-untyped-def]
         everything = {
             url: replace(body, files=body.entry.source.assets) for url, body in bodies.items()
         }
-        return real(self, everything)
+        return real(plan, everything, inputs)
 
-    monkeypatch.setattr(sitebuild.SiteBuild, "_copies", copy_everything)
+    monkeypatch.setattr(prepare, "_copies", copy_everything)
     assert_refused(
         project,
         'audit: professional/posts/trip/passport-scan.pdf contains "posts/trip/passport-scan.pdf"',

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from splitblog.config import load_config
+from splitblog.config import Author, SiteConfig, load_config
+from splitblog.config.schema import options
 from splitblog.errors import ConfigError
 
 from .conftest import Project
@@ -224,3 +225,44 @@ def test_a_template_naming_a_missing_template_is_an_error(project: Project) -> N
     assert result.exit_code == 1
     assert "template 'layout.html' not found" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_readme_lists_every_option_as_the_schema_declares_it() -> None:
+    """The reference is made from the one declaration of each option: an option added to
+    the schema without regenerating the README's table fails here."""
+    from splitblog.config.reference import reference
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- options: generated -->\n") + len("<!-- options: generated -->\n")
+    end = readme.index("<!-- options: end -->")
+    assert readme[start:end] == reference()
+    for key in ("base_url", "keep_image_metadata", "max_deletes", "timezone", "avatar"):
+        assert f"`{key}`" in readme[start:end]
+
+
+WRONG = {"string": "1", "integer": '"ten"', "boolean": '"yes"', "list of strings": "[1, 2]"}
+EXPECTED = {
+    "string": "must be a string, not an integer",
+    "integer": "must be an integer, not a string",
+    "boolean": "must be true or false, not a string",
+    "list of strings": "must be a list of strings",
+}
+DECLARED = [
+    (table, opt.key, opt.kind)
+    for table, schema in (("sites.personal", SiteConfig), ("sites.personal.author", Author))
+    for _name, opt, _default in options(schema)
+    if opt.kind in WRONG
+]
+
+
+@pytest.mark.parametrize("table, key, kind", DECLARED)
+def test_every_declared_option_is_type_checked_by_its_key(
+    tmp_path: Path, table: str, key: str, kind: str
+) -> None:
+    """Validation comes from the declarations: each option of a declared kind refuses a
+    value of another kind, naming its full key — none is read by hand and forgotten."""
+    lines = [line for line in GOOD.splitlines() if not line.startswith(f"{key} =")]
+    text = "\n".join(lines) + "\n" + (f"[{table}]\n" if table.endswith("author") else "")
+    text += f"{key} = {WRONG[kind]}\n"  # [sites.personal] is the last table: this is in it
+    found = messages(tmp_path, text)
+    assert any(f"{table}.{key}" in m and EXPECTED[kind] in m for m in found), found

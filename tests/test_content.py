@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from splitblog.config import load_config
+from splitblog.config import Config, load_config
 from splitblog.content.sources import read_source
 from splitblog.content.walk import SourceFile, discover
 from splitblog.errors import ContentError
-from splitblog.model import Config, Source
+from splitblog.model import Source
 
 CONFIG = """
 default_audience = "personal"

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from splitblog import build as build_module
 from splitblog import writer
+from splitblog.build import run as build_module
 from splitblog.errors import OutputError
 
 from .conftest import Project
@@ -240,7 +240,7 @@ def test_a_failed_fallback_swap_puts_the_old_folder_back(
 
 @pytest.mark.parametrize("rel", ["x//", "a//b", "a/", "./a", "a/./b", "../a", "a\\b", "/a", ""])
 def test_the_path_guard_refuses_paths_that_name_no_file_in_the_site(rel: str) -> None:
-    from splitblog.content.slugs import is_safe_relpath
+    from splitblog.writer import is_safe_relpath
 
     assert not is_safe_relpath(rel)
 

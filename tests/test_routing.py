@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from splitblog.config import Config, SiteConfig
 from splitblog.content.only import find_blocks, visible_text
-from splitblog.model import BuildOptions, Config, Override, SiteConfig, Source
+from splitblog.model import BuildOptions, Override, Source
 from splitblog.routing.links import Ref, Resolution, canonical_url, classify, resolve
 from splitblog.routing.plan import AUDIENCE, DRAFT, EMPTY, FUTURE, paginate, route
 

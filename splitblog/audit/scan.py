@@ -30,8 +30,9 @@ from splitblog.audit.tokens import (
     published_on,
     shown,
 )
+from splitblog.config import Config, SiteConfig
 from splitblog.errors import Problem
-from splitblog.model import BuildOptions, Config, SiteConfig, Source
+from splitblog.model import BuildOptions, Source
 
 
 class SiteAudit:

@@ -34,8 +34,9 @@ from urllib.parse import unquote
 
 from markupsafe import escape
 
+from splitblog.config import FEED_FILES, Config, SiteConfig
 from splitblog.content.slugs import make_slug
-from splitblog.model import FEED_FILES, BuildOptions, Config, SiteConfig, Source
+from splitblog.model import BuildOptions, Source
 
 MIN_TITLE = 3  # shorter titles ("Hi") would match everywhere and identify nothing
 MIN_NAME = 6  # a file name token ("x.md" would match everywhere)

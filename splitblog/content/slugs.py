@@ -45,20 +45,3 @@ def slug_problem(value: str) -> str | None:
     if not HAND_SLUG.match(value):
         return f"slug '{value}' may only use letters, digits, '-', '_', '.', '~'"
     return None
-
-
-def is_safe_relpath(rel: str) -> bool:
-    """True when a site-relative output path stays inside the site's folder.
-
-    Checked on the string, never by touching the disk: no absolute paths, no `..`,
-    no backslashes or NULs (a Windows host would read a backslash as a separator), and
-    every segment short enough for a file system.
-    """
-    if not rel or "\0" in rel or "\\" in rel or rel.startswith("/"):
-        return False
-    # Split by hand: PurePosixPath would drop the empty segment of "a//b" or "x/", and
-    # a path that names a folder ("x/") is not a file the writer can write.
-    return all(
-        part not in ("", ".", "..") and len(part.encode("utf-8", "surrogatepass")) <= 255
-        for part in rel.split("/")
-    )

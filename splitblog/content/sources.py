@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 import yaml
 from frontmatter.default_handlers import BaseHandler, SafeLoader, YAMLHandler
 
+from splitblog.config import Config
 from splitblog.content.only import find_blocks
 from splitblog.content.slugs import slug_from_filename, slug_problem
 from splitblog.content.walk import SourceFile
 from splitblog.errors import ContentError, Problem, Problems
-from splitblog.model import Config, Override, Source
+from splitblog.model import Override, Source
 
 KNOWN_KEYS = (
     "title",

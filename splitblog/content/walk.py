@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from splitblog.config import Config
 from splitblog.errors import Problem
-from splitblog.model import Config
 
 KINDS = {"posts": "post", "pages": "page"}
 # A name with a control character (a newline, a tab …) cannot be a URL or an XML text.

@@ -15,9 +15,9 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from splitblog.config import Config, SiteConfig
 from splitblog.deploy.base import LocalFile
 from splitblog.errors import Problem
-from splitblog.model import Config, SiteConfig
 
 LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>")
 SITEMAP_LINE = re.compile(rb"^Sitemap:\s*(\S+)", re.MULTILINE)

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from splitblog.build import BuildResult, build, build_lock
 from splitblog.build import Progress as BuildProgress
+from splitblog.config import Config, DeployConfig, SiteConfig
 from splitblog.deploy.base import Plan, Publisher, local_files
 from splitblog.deploy.identity import check_build, check_target
 from splitblog.deploy.targets import Publishers, Target, parse_target
 from splitblog.errors import ConfigError, ContentError, DeployError, Problem
-from splitblog.model import BuildOptions, Config, DeployConfig, SiteConfig
+from splitblog.model import BuildOptions
 
 ADD = 'add [sites.NAME.deploy] with target = "s3://bucket/prefix" (or another)'
 

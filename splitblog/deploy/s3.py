@@ -17,10 +17,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from splitblog.config import DeployConfig
 from splitblog.content_types import content_type
 from splitblog.deploy.base import LocalFile, Plan, Progress, Publisher, make_plan
 from splitblog.errors import DeployError, Problem
-from splitblog.model import DeployConfig
 
 WORKERS = 8  # uploads in flight: small files are latency-bound
 DELETE_BATCH = 1000  # DeleteObjects' limit

@@ -18,8 +18,8 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
+from splitblog.config import DeployConfig, SiteConfig
 from splitblog.deploy.base import Publisher
-from splitblog.model import DeployConfig, SiteConfig
 
 Kind = Literal["file", "git", "s3", "rsync"]
 DEFAULT_BRANCH = "gh-pages"

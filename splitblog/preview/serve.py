@@ -31,9 +31,9 @@ from pathlib import Path
 from types import FrameType
 
 from splitblog.build import BuildResult, Progress, build, open_cache, spare_root
-from splitblog.config import load_config
+from splitblog.config import Config, load_config
 from splitblog.errors import Problem, SplitblogError, file_system_problem
-from splitblog.model import BuildOptions, Config
+from splitblog.model import BuildOptions
 from splitblog.preview.http import SiteServers
 from splitblog.preview.reload import BuildGate, BuildState, Hub
 from splitblog.preview.watch import Changes, Watcher, watch_plan
@@ -123,7 +123,7 @@ class Previewer:
     def close(self) -> None:
         """Keep what a later real build can use (sources, Markdown), not the preview's
         own pages and audit, which are keyed by a temporary folder."""
-        self.cache.close(persist=lambda ns: ns == "md" or ns.startswith("sources|"))
+        self.cache.close(preview=True)
 
     @property
     def preview(self) -> Config:

@@ -28,8 +28,8 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
+from splitblog.config import Config
 from splitblog.errors import Problem, SplitblogError
-from splitblog.model import Config
 from splitblog.theming import theme_roots
 
 # Changes only: every build opens and reads these files, and must not trigger the next.

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
+from splitblog.config import Config, SiteConfig
 from splitblog.errors import Problem
-from splitblog.model import Config, SiteConfig, Source
+from splitblog.model import Source
 from splitblog.routing.plan import LinkIndex
 
 Kind = Literal["local", "allow", "strip"]

@@ -9,10 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from splitblog.config import Config
 from splitblog.content.only import visible_text
-from splitblog.content.slugs import folder_slug, is_safe_relpath, make_slug
+from splitblog.content.slugs import folder_slug, make_slug
 from splitblog.errors import Problem
-from splitblog.model import BuildOptions, Config, Entry, ListPage, SitePlan, Source, TagPlan
+from splitblog.model import BuildOptions, Entry, ListPage, SitePlan, Source, TagPlan
+from splitblog.writer import is_safe_relpath
 
 # Why a source is not on a site, as `splitblog list` shows it.
 DRAFT, FUTURE, AUDIENCE, EMPTY = "draft", "future", "audience", "only-block empty"

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urljoin
 
-from splitblog.model import FEED_FILES, SiteConfig
+from splitblog.config import FEED_FILES, SiteConfig
 from splitblog.site.views import PostView
 
 FEED_ITEMS = 20

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from splitblog.cache import Cache
+from splitblog.cache import FILES, Cache
 from splitblog.errors import Problem
 from splitblog.site.cleaning import STRIP_VERSION, ImageError, is_image, strip_metadata
 from splitblog.writer import OutputFile, digest_of, file_digest
@@ -18,7 +18,7 @@ class FileDigests:
 
     def __init__(self, cache: Cache):
         self.cache = cache
-        self.known: dict[str, tuple[tuple[int, int], str]] = cache.get("files", "digests") or {}
+        self.known: dict[str, tuple[tuple[int, int], str]] = cache.get(FILES, "digests") or {}
         self.changed = False
 
     def digest(self, path: Path) -> str:
@@ -35,7 +35,7 @@ class FileDigests:
 
     def save(self) -> None:
         if self.changed:
-            self.cache.put("files", "digests", self.known)
+            self.cache.put(FILES, "digests", self.known)
 
 
 class Copier:

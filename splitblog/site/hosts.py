@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from splitblog.model import SiteConfig
+from splitblog.config import SiteConfig
 
 # Hugo's and WordPress's usual feed addresses, so old subscriptions keep working.
 FEED_REDIRECTS = "/feed /atom.xml 301\n/index.xml /rss.xml 301\n"

@@ -15,8 +15,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from splitblog.config import FEED_FILES, Config
 from splitblog.content.slugs import make_slug
-from splitblog.model import FEED_FILES, Config, Entry, ListPage, SitePlan, TagPlan
+from splitblog.model import Entry, ListPage, SitePlan, TagPlan
 from splitblog.site import feeds
 from splitblog.site.bodies import Body
 from splitblog.site.hosts import host_files

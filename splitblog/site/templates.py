@@ -10,8 +10,8 @@ from typing import Any
 
 import jinja2
 
+from splitblog.config import Config, SiteConfig
 from splitblog.errors import ContentError, Problem, SplitblogError
-from splitblog.model import Config, SiteConfig
 from splitblog.theming import missing_templates, template_dirs
 
 

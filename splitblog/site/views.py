@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from splitblog.model import FEED_FILES, SiteConfig
+from splitblog.config import FEED_FILES, SiteConfig
 
 EMPTY = Markup("")
 FEED_TYPES = {

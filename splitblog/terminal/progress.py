@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from splitblog.build import BuildResult
 from splitblog.build import Progress as ProgressCallback
-from splitblog.model import Config
+from splitblog.config import Config
 
 COLUMNS = ("site", "folder", "files", "written", "deleted", "unchanged")
 

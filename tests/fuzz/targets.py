@@ -19,10 +19,9 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from splitblog.config import load_config
+from splitblog.config import Config, load_config
 from splitblog.content.slugs import (
     folder_slug,
-    is_safe_relpath,
     make_slug,
     slug_from_filename,
     slug_problem,
@@ -30,12 +29,12 @@ from splitblog.content.slugs import (
 from splitblog.content.sources import FORBIDDEN_CHAR, read_source
 from splitblog.content.walk import SourceFile
 from splitblog.errors import OutputError, SplitblogError
-from splitblog.model import Config, Source
+from splitblog.model import Source
 from splitblog.preview.paths import Found, Redirect
 from splitblog.preview.paths import resolve as resolve_request
 from splitblog.routing.links import Ref, Resolution, classify, resolve
 from splitblog.routing.plan import LinkIndex, find_collisions
-from splitblog.writer import OutputFile, Patch, SiteTrees, digest_of
+from splitblog.writer import OutputFile, Patch, SiteTrees, digest_of, is_safe_relpath
 
 CONFIG_TEXT = """\
 timezone = "Pacific/Kiritimati"

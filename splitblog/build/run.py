@@ -1,0 +1,243 @@
+"""The build: every stage in order — the one entry point `build`, `check`, `serve` and
+`deploy` call.
+
+    config → content → routing → markdown → prepare (bodies, links, pages, files)
+           → plan → make (render, audit, write into the spare) → conclude → publish
+
+Nothing is written until every site has rendered and passed the audit; then each site
+is swapped in whole. A rebuild with nothing changed stops after one walk of the inputs,
+so the heavy modules (Markdown, Jinja, YAML, the audit) are imported only past that point.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from splitblog.build.output import build_lock, cache_dir, spare_root
+from splitblog.build.uptodate import input_fingerprint, next_change, still_current, tree_id
+from splitblog.cache import ENTRIES_MEMO, SOURCES, STATE, Cache
+from splitblog.config import Config
+from splitblog.content.walk import discover
+from splitblog.errors import AuditError, ContentError, Problem, SplitblogError
+from splitblog.model import BuildOptions, Source
+
+if TYPE_CHECKING:
+    from splitblog.build.sites import SiteReport
+    from splitblog.routing.plan import Routing
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    sites: tuple[SiteReport, ...]
+    up_to_date: bool  # nothing had changed: nothing was done
+    seconds: float
+    routing: Routing | None = field(default=None, repr=False)
+    timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds), for --timings and bench/
+
+
+class Stages:
+    """The build's view of its own progress: how long each stage took, and how far the
+    stages that spread their work over the cores have got (for the progress bars)."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.laps: list[tuple[str, float]] = []
+
+    @contextlib.contextmanager
+    def lap(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.laps.append((stage, time.perf_counter() - started))
+
+    def fan_out(self, stage: str) -> Callable[[Callable[[int], Result], int], Iterator[Result]]:
+        """parallel.fan_out, reporting to this build's progress under `stage`."""
+        from splitblog.parallel import fan_out
+
+        def run(work: Callable[[int], Result], count: int) -> Iterator[Result]:
+            report = self.progress
+            return fan_out(work, count, (lambda n: report(stage, n, count)) if report else None)
+
+        return run
+
+
+def open_cache(config: Config, keep: bool = False) -> Cache:
+    """The project's build cache; `keep=True` holds it in memory between builds."""
+    return Cache(cache_dir(config) / "cache.sqlite", "", keep=keep)
+
+
+def build(
+    config: Config,
+    options: BuildOptions | None = None,
+    *,
+    write: bool = True,
+    progress: Progress | None = None,
+    cache: Cache | None = None,
+    atomic: bool = True,
+) -> BuildResult:
+    """Build the selected sites; raise a SplitblogError naming every problem found.
+
+    `write=False` is `check`: the same work, and nothing written anywhere. `cache`: an
+    open cache to use (and leave open), as `serve` keeps one between its rebuilds;
+    otherwise the project's cache is opened for this build alone. `atomic=False` updates
+    the output in place instead of swapping each site in whole (see writer.SiteTrees).
+    """
+    started = time.perf_counter()
+    options = options or BuildOptions()
+    unknown = [s for s in options.sites if s not in config.site_names]
+    if unknown:
+        raise ContentError(
+            Problem(
+                f"no site named {', '.join(map(repr, unknown))}",
+                hint=f"use one of: {', '.join(config.site_names)}",
+            )
+        )
+    selected = tuple(dict.fromkeys(options.sites)) or config.site_names
+    if options.now is None:
+        options = replace(options, now=datetime.now(UTC))
+    stages = Stages(progress)
+    if not write:
+        cache = Cache(cache_dir(config) / "cache.sqlite", "", writable=False)
+        try:
+            sites, routing = _pipeline(config, options, selected, cache, None, stages)
+        finally:
+            cache.close()
+        return BuildResult(sites, False, time.perf_counter() - started, routing, tuple(stages.laps))
+    own_cache = cache is None
+    with build_lock(config):
+        cache = cache or open_cache(config)
+        try:
+            state_key = f"{config.output_dir}|{','.join(selected)}"
+            fingerprint = input_fingerprint(config, options, selected)
+            state = cache.get(STATE, state_key)
+            if state and still_current(state, fingerprint, config, selected, options):
+                return BuildResult((), True, time.perf_counter() - started)
+            spares = spare_root(config)
+            sites, routing = _pipeline(
+                config, options, selected, cache, spares, stages, in_place=not atomic
+            )
+            cache.put(
+                STATE,
+                state_key,
+                {
+                    "fingerprint": fingerprint,
+                    "trees": {n: tree_id(config.output_dir / n) for n in selected},
+                    "next_change": next_change(routing.sources, options),
+                },
+            )
+            with stages.lap("cache"):
+                cache.commit()
+            seconds = time.perf_counter() - started
+            return BuildResult(sites, False, seconds, routing, tuple(stages.laps))
+        finally:
+            if own_cache:
+                cache.close()
+
+
+def _pipeline(
+    config: Config,
+    options: BuildOptions,
+    selected: tuple[str, ...],
+    cache: Cache,
+    spares: Path | None,
+    stages: Stages,
+    in_place: bool = False,
+) -> tuple[tuple[SiteReport, ...], Routing]:
+    from splitblog.build import sites
+    from splitblog.routing.plan import route
+    from splitblog.site.files import FileDigests
+    from splitblog.site.markdown_store import MarkdownStore
+    from splitblog.site.prepare import SiteInputs, prepare
+
+    problems: list[Problem] = []
+    with stages.lap("content"):
+        sources, known = _read_content(config, cache, problems, stages)
+    with stages.lap("routing"):
+        routing, collisions = route(config, sources, options, known, cache.memo(ENTRIES_MEMO))
+    for name in selected:
+        problems.extend(collisions[name])
+    store = MarkdownStore(cache)
+    with stages.lap("markdown"):
+        entries = [e for name in selected for e in routing.plans[name].entries]
+        store.render_missing(entries, stages.fan_out("markdown"))
+    digests = FileDigests(cache)
+    inputs = SiteInputs(
+        config,
+        routing.links,
+        known - {s.key for s in sources},
+        store,
+        digests,
+        cache_dir(config) if spares is not None else None,
+    )
+    with stages.lap("prepare"):
+        prepared = [prepare(routing.plans[name], inputs) for name in selected]
+    for site in prepared:
+        problems.extend(site.problems)
+    _raise(problems)
+    with stages.lap("pages"):
+        planned = [
+            sites.plan(site, config, sources, options, cache, spares, in_place) for site in prepared
+        ]
+        jobs = [(site, index) for site in planned for index in site.pending]
+        results = stages.fan_out("pages")(lambda job: sites.make(*jobs[job]), len(jobs))
+        made: dict[str, list[sites.Made]] = {site.prepared.name: [] for site in planned}
+        for (site, _index), result in zip(jobs, results, strict=True):
+            made[site.prepared.name].append(result)
+    with stages.lap("audit"):
+        audited = [sites.conclude(site, made[site.prepared.name], cache) for site in planned]
+    for site in audited:
+        problems.extend(site.problems)
+    _raise(problems, AuditError)
+    reports: list[SiteReport] = []
+    if spares is not None:
+        with stages.lap("write"):
+            reports = [sites.publish(site) for site in audited]
+            digests.save()
+    return tuple(reports), routing
+
+
+def _read_content(
+    config: Config, cache: Cache, problems: list[Problem], stages: Stages
+) -> tuple[list[Source], frozenset[str]]:
+    """Sources for every content file, reusing unchanged ones from the cache."""
+    from splitblog.content.sources import read_or_problems
+
+    files, found = discover(config)
+    problems.extend(found)
+    salt = repr(
+        (config.site_names, config.default_audience, config.timezone, str(config.content_dir))
+    )
+    space = SOURCES.within(hashlib.blake2b(salt.encode(), digest_size=8).hexdigest())
+    known = cache.get_all(space)  # one row per file: a changed file rewrites its row only
+    by_key: dict[str, Source] = {
+        f.key: known[f.key][1] for f in files if f.key in known and known[f.key][0] == f.stamp
+    }
+    unread = [f for f in files if f.key not in by_key]
+    read = stages.fan_out("content")(lambda i: read_or_problems(unread[i], config), len(unread))
+    for file, result in zip(unread, read, strict=True):
+        if isinstance(result, tuple):
+            problems.extend(result)
+        else:
+            by_key[file.key] = result
+            cache.put(space, file.key, (file.stamp, result))
+    for gone in known.keys() - {f.key for f in files}:
+        cache.delete(space, gone)
+    sources = [by_key[f.key] for f in files if f.key in by_key]
+    return sources, frozenset(f.key for f in files)
+
+
+def _raise(problems: list[Problem], kind: type[SplitblogError] = ContentError) -> None:
+    if problems:
+        unique = dict.fromkeys(problems)
+        raise kind(sorted(unique, key=lambda p: (p.path or "~", p.line or 0, p.message)))

@@ -1,0 +1,129 @@
+"""The first phase of one site's build: everything it will publish, worked out from its
+plan — bodies with their links resolved, the pages to make, the files to copy.
+
+Receives that site's plan and, of the other sites, only the link index. Returns a frozen
+`PreparedSite` that the build renders, audits and writes; nothing here touches the output.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache as memoize
+from pathlib import Path
+
+from splitblog import __version__
+from splitblog.config import Config
+from splitblog.errors import Problem
+from splitblog.model import Entry, SitePlan
+from splitblog.routing.links import allowed_sites
+from splitblog.routing.plan import LinkIndex, find_collisions
+from splitblog.site.bodies import Body, finish
+from splitblog.site.files import Copier, FileDigests, copy_all
+from splitblog.site.markdown_store import MarkdownStore
+from splitblog.site.pages import PageTask, SitePages, menu_links
+from splitblog.site.templates import environment
+from splitblog.site.views import site_view
+from splitblog.theming import static_files, templates_digest
+from splitblog.writer import OutputFile
+
+
+@dataclass(frozen=True)
+class SiteInputs:
+    """What every site's preparation shares: the configuration, the crossings routing
+    allows (the link index), and the build's stores of rendered Markdown and digests."""
+
+    config: Config
+    links: LinkIndex
+    broken: frozenset[str]  # content files with errors of their own (links to them: said)
+    store: MarkdownStore
+    digests: FileDigests
+    cache_folder: Path | None  # .splitblog/, for compiled templates and cleaned photos;
+    # None when nothing may be written (check)
+
+
+@dataclass(frozen=True)
+class PreparedSite:
+    plan: SitePlan
+    pages: SitePages | None  # None when the bodies already failed
+    tasks: tuple[PageTask, ...]
+    copies: Mapping[str, tuple[OutputFile, str]]  # output path → (file, what it is)
+    problems: tuple[Problem, ...]
+
+    @property
+    def name(self) -> str:
+        return self.plan.site.name
+
+
+def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
+    site, config = plan.site, inputs.config
+    problems: list[Problem] = []
+    bodies: dict[str, Body] = {}
+    for entry in plan.entries:
+        body, found = finish(
+            entry,
+            inputs.store.get(entry),
+            site,
+            config,
+            inputs.links,
+            inputs.broken,
+            lambda entry, name: site.href(entry.url + name),
+            functools.partial(inputs.store.html, entry),
+        )
+        bodies[entry.url] = body
+        problems.extend(found)
+    if problems:  # pages would show stripped links: stop before anything else
+        return PreparedSite(plan, None, (), {}, tuple(problems))
+    view = site_view(site, menu_links(plan), allowed_sites(site, config))
+    site_key = hashlib.blake2b(
+        repr((__version__, site, view, templates_digest(config.root, site.theme))).encode(),
+        digest_size=16,
+    ).hexdigest()
+    pages = SitePages(config, plan, bodies, view, memoize(_environment(inputs, plan)), site_key)
+    tasks = tuple(pages.tasks())
+    copies, copy_problems = _copies(plan, bodies, inputs)
+    problems.extend(copy_problems)
+    # Routing has checked the entries' paths against each other, naming both files; here
+    # each path is claimed once, by its file where it has one, so a collision is not
+    # reported a second time without a file.
+    owners = {e.output_path: e.source.rel for e in plan.entries}
+    claimed = [
+        (p, owners.get(p, "a page splitblog makes")) for p in dict.fromkeys(t.path for t in tasks)
+    ]
+    claimed += [(path, label) for path, (_out, label) in copies.items()]
+    problems.extend(find_collisions(site.name, claimed))
+    return PreparedSite(plan, pages, tasks, copies, tuple(problems))
+
+
+def _environment(inputs: SiteInputs, plan: SitePlan):  # type: ignore[no-untyped-def]
+    def make():  # type: ignore[no-untyped-def]
+        jinja_cache = inputs.cache_folder / "jinja" if inputs.cache_folder else None
+        if jinja_cache:
+            jinja_cache.mkdir(parents=True, exist_ok=True)
+        return environment(inputs.config, plan.site, jinja_cache)
+
+    return make
+
+
+def _copies(
+    plan: SitePlan, bodies: Mapping[str, Body], inputs: SiteInputs
+) -> tuple[dict[str, tuple[OutputFile, str]], list[Problem]]:
+    """The theme's static files, the avatar, and the bundle files the site's pages use."""
+    site, config = plan.site, inputs.config
+    strip = not site.keep_image_metadata
+    image_dir = inputs.cache_folder / "images" if inputs.cache_folder else None
+    wanted = [
+        (path, source, strip, config.rel(source))
+        for path, source in static_files(config.root, site.theme).items()
+    ]
+    if site.author.avatar:
+        avatar = config.root / site.author.avatar
+        wanted.append((site.author.avatar_name, avatar, strip, f"sites.{site.name}.author.avatar"))
+    for body in bodies.values():
+        entry: Entry = body.entry
+        for name in body.files:
+            file = config.content_dir / entry.source.bundle / name  # type: ignore[operator]
+            wanted.append((entry.url + name, file, strip, config.rel(file)))
+    return copy_all(Copier(inputs.digests, image_dir), wanted)
