@@ -37,6 +37,8 @@ from markupsafe import escape
 from splitblog.config import FEED_FILES, Config, SiteConfig
 from splitblog.content.slugs import make_slug
 from splitblog.model import BuildOptions, Source
+from splitblog.site.pages import GENERATED_TITLES
+from splitblog.site.views import FEED_LABELS
 
 MIN_TITLE = 3  # shorter titles ("Hi") would match everywhere and identify nothing
 MIN_NAME = 6  # a file name token ("x.md" would match everywhere)
@@ -66,10 +68,10 @@ ONLY_OPEN = re.compile(r"^ {0,3}(:{3,})[ \t]*only\b(.*)$")
 ONLY_CLOSE = re.compile(r"^ {0,3}(:{3,})[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
-# Text the build writes by itself in its pages (pages.py, views.py): a foreign title such
-# as "Tagged" is no leak when the site shows it for this reason. What feeds, sitemap,
-# robots.txt and host files write is taken from feeds.py and hosts.py themselves.
-GENERATED = ("Tagged “", "Page not found", "Tags", "Archive", "(ATOM)", "(RSS)", "(JSON)")
+# Text the build writes by itself in its pages: a foreign title such as "Tagged" is no
+# leak when the site shows it for this reason. Taken from pages.py and views.py, as what
+# feeds, sitemap, robots.txt and host files write is taken from feeds.py and hosts.py.
+GENERATED = (*GENERATED_TITLES, *FEED_LABELS.values())
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Every construct whose HTML carries words of its own (classes, attributes, elements).
 MARKDOWN_SAMPLE = """# h

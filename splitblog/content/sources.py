@@ -14,10 +14,8 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-from frontmatter.default_handlers import BaseHandler, SafeLoader, YAMLHandler
-
 from splitblog.config import Config
+from splitblog.content.frontmatter import HANDLERS
 from splitblog.content.only import find_blocks
 from splitblog.content.slugs import slug_from_filename, slug_problem
 from splitblog.content.walk import SourceFile
@@ -43,59 +41,6 @@ TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 # stage also uses \x02 and \x03 as its own placeholders. Refused where they are written.
 FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_REPORTED_LINES = 5  # of one file's lines with a forbidden character
-
-
-class TOMLHandler(BaseHandler):
-    """`+++` front matter, read with the standard library's tomllib."""
-
-    FM_BOUNDARY = re.compile(r"^\+{3,}[ \t]*$", re.MULTILINE)
-    START_DELIMITER = END_DELIMITER = "+++"
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
-
-
-class _Loader(SafeLoader):  # type: ignore[misc, valid-type]
-    """The safe (C) loader, but an impossible date (2026-02-30) stays text, so it is
-    reported as a bad date on its own line instead of failing the whole block, and a
-    key written twice is an error (YAML forbids it; PyYAML would keep the last silently).
-    """
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: set[str] = set()
-        for key_node, _value in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
-                continue
-            if key_node.value in seen:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping",
-                    node.start_mark,
-                    f"key '{key_node.value}' is written twice",
-                    key_node.start_mark,
-                )
-            seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _lenient_timestamp(loader: SafeLoader, node: yaml.Node) -> object:
-    try:
-        return loader.construct_yaml_timestamp(node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
-
-
-class _YAML(YAMLHandler):
-    # The stock pattern lets `\s*` run over following blank lines; keep to one line.
-    FM_BOUNDARY = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_Loader)
-
-
-HANDLERS = (_YAML(), TOMLHandler())
 
 
 def digest_bytes(data: bytes) -> str:

@@ -24,6 +24,14 @@ from splitblog.site.hosts import host_files
 from splitblog.site.templates import render_template, site_fragments
 from splitblog.site.views import EMPTY, Link, PostView, SiteView, plain_text
 
+# The titles splitblog gives the pages it makes (the audit reads them as the site's own
+# text: a tag named "Archive" is no leak on a site that has an archive page).
+TITLE_404 = "Page not found"
+TITLE_TAGS = "Tags"
+TITLE_ARCHIVE = "Archive"
+TAGGED = "Tagged “{}”"
+GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TAGGED.format(""))
+
 
 @dataclass(frozen=True)
 class PageTask:
@@ -148,7 +156,7 @@ class SitePages:
                 "404.html",
                 _key(self.site_key, "404"),
                 lambda: self.render(
-                    "404.html", title="Page not found", page_url=self.site.url("404.html")
+                    "404.html", title=TITLE_404, page_url=self.site.url("404.html")
                 ),
             )
         )
@@ -197,7 +205,7 @@ class SitePages:
         )
 
         def render() -> bytes:
-            title = f"Tagged “{tag.name}”" if tag else self.site.title
+            title = TAGGED.format(tag.name) if tag else self.site.title
             return self.render(
                 "list.html",
                 posts=[self.listed(p) for p in page.posts],
@@ -218,7 +226,7 @@ class SitePages:
             lambda: self.render(
                 "tags.html",
                 tags=[TagLink(n, h, c) for n, h, c in tags],
-                title="Tags",
+                title=TITLE_TAGS,
                 page_url=self.site.url("tags/"),
             ),
         )
@@ -235,7 +243,7 @@ class SitePages:
                 (year, [self.view(p, full=False) for p in posts]) for year, posts in self.plan.years
             ]
             return self.render(
-                "archive.html", years=years, title="Archive", page_url=self.site.url("archive/")
+                "archive.html", years=years, title=TITLE_ARCHIVE, page_url=self.site.url("archive/")
             )
 
         return PageTask("archive/index.html", key, render)

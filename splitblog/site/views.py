@@ -10,9 +10,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from splitblog.config import FEED_FILES, SiteConfig
+from splitblog.config import FEED_FILES, FEED_KINDS, SiteConfig
 
 EMPTY = Markup("")
+FEED_LABELS = {kind: f"({kind.upper()})" for kind in FEED_KINDS}  # after the title
 FEED_TYPES = {
     "atom": "application/atom+xml",
     "rss": "application/rss+xml",
@@ -92,7 +93,7 @@ def site_view(
         feeds=tuple(
             FeedLink(
                 kind,
-                f"{site.title} ({kind.upper()})",
+                f"{site.title} {FEED_LABELS[kind]}",
                 site.href(FEED_FILES[kind]),
                 FEED_TYPES[kind],
             )
