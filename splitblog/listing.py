@@ -3,7 +3,7 @@
 Worked out by the build's own stages — config → content → routing → links/markdown —
 never by a second reading of the rules: a cell of `list` is routing's URL or routing's
 reason, a link's verdict in `explain` is what links.resolve tells the build. Plain data
-out (listing_print.py shows it), nothing written.
+out (terminal/tables.py shows it), nothing written.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The audit's look inside published photos: what metadata is left in them.
 
-A second reading, apart from images.py (which strips): it walks each file's own
+A second reading, apart from site/cleaning.py (which strips): it walks each file's own
 structure — JPEG segments, PNG chunks, WebP chunks, TIFF tags — and names what it finds
 besides the Orientation a stripped photo keeps. Only the structure is read, never the
 pixels, so it costs little next to the rest of the audit.

@@ -1,13 +1,13 @@
 """The second lock: read a site's finished output and look for what must not be there.
 
-The audit does not trust routing: audit_tokens.py works out again, from the raw Sources
+The audit does not trust routing: tokens.py works out again, from the raw Sources
 and the configuration, what each site publishes and shows, and which texts therefore must
 not appear in its output. This module searches every byte of every output file (file
 names included, .gz files opened) for those texts at once, and judges each hit: strict
 tokens (personas, addresses, forbid strings) are always findings; explainable ones are
 excused when the site's own text explains them, or when they are a foreign post's
 address inside a link the site's policy allows. And it reads every photo's structure
-(audit_images.py) for metadata left in it, unless the site keeps metadata.
+(metadata.py) for metadata left in it, unless the site keeps metadata.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ explains a hit on it.
 Deliberately not routing's reading. Which sources a site publishes, what it shows of
 each (overrides, `::: only` blocks, the bundle files its text uses) is worked out here
 again from the raw Sources and the configuration — with its own small parser of
-`::: only` blocks — so that a mistake in routing, in `only.py` or in the choice of files
+`::: only` blocks — so that a mistake in routing, in `content/only.py` or in the choice of files
 to copy shows up as output the audit does not expect.
 
 Two kinds of token:
@@ -130,7 +130,7 @@ class Shown:
 def split_blocks(body: str, site: str) -> tuple[str, list[str], bool]:
     """(the text `site` shows, the lines it does not, whether there were blocks).
 
-    A second, independent parser of `::: only` blocks (see only.py for the first): code
+    A second, independent parser of `::: only` blocks (see content/only.py for the first): code
     fences are code, a block closes on a line of at least as many colons, blocks nest.
     """
     if ":::" not in body:
