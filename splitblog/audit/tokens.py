@@ -394,7 +394,7 @@ def skeleton(site: SiteConfig) -> str:
         content=Markup("<p></p>"),
     )
     parts = [
-        MarkdownRenderer(fast=False).to_html(MARKDOWN_SAMPLE).encode(),
+        MarkdownRenderer().to_html(MARKDOWN_SAMPLE).encode(),
         feeds.atom(site, [sample]),
         feeds.rss(site, [sample]),
         feeds.json_feed(site, [sample]),

@@ -5,22 +5,19 @@ A post is parsed once; what differs per site (where a `.md` link points, whether
 stripped, where a bundle file lives) is filled in afterwards by `finalize`, a string
 substitution, so a post on two sites costs one parse.
 
-markdown-it-py is the reference engine. When markdown-it-pyrs (the `fast` extra) is
-installed it renders the documents it is known to render identically — about 15 times
-faster — and markdown-it-py renders the rest (footnotes, task lists, and typography
-inside code spans or image descriptions, which pyrs treats differently). Everything after
-the engine — heading ids, code highlighting, link placeholders, summaries — is done here
-on the HTML, the same for both engines. Set SPLITBLOG_CHECK_ENGINES=1 to have every
-pyrs rendering compared with markdown-it-py's (the test suite does).
+markdown-it-py is the one engine: what decides what a site shows (a link, an only-block)
+must be recognised by the parse that renders it, so no second engine renders posts.
+Everything after the engine — heading ids, code highlighting, link placeholders,
+summaries — is done here on its HTML.
 """
 
 from __future__ import annotations
 
 import html
-import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -31,7 +28,12 @@ from splitblog.routing.links import Ref, Resolution, classify, looks_like_file
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-ENGINE = "splitblog-md/2"  # part of cache keys: change it when the output changes
+# Part of every Markdown cache key: HTML rendered by another version of the engine, its
+# plugins or the highlighter is never reused. Bump the first part when splitblog's own
+# processing of the HTML changes.
+ENGINE = "splitblog-md/3 " + " ".join(
+    f"{name}={version(name)}" for name in ("markdown-it-py", "mdit-py-plugins", "pygments")
+)
 MORE = "<!-- more -->"
 # Placeholders: \x02L3\x03 opens link 3, \x02E3\x03 closes it, \x02F3\x03 is file 3's URL.
 PLACEHOLDER = re.compile("\x02([LEF])(\\d+)\x03")
@@ -44,24 +46,6 @@ TAG = re.compile(r"<[^>]+>")
 BLOCK_TAG = re.compile(
     r"<(/?)(p|blockquote|ul|ol|li|table|section|div|pre|dl|details|figure)\b[^>]*>"
 )
-
-# What markdown-it-pyrs renders differently from markdown-it-py (found by
-# tests/test_engines.py, which compares the two on random documents). Each pattern is
-# tried only when the characters it needs are in the text: most posts skip them all.
-FOOTNOTE_OR_TASK = re.compile(r"\[\^|\[[ xX]\]")
-# Its smart quotes skip a quote mark opening a table cell, list item or heading line,
-# and one touching a dash or an ellipsis.
-QUOTE_OPENING_LINE = re.compile(r"^[ \t#>|*+\-\d.)]*[\"']", re.M)
-QUOTE_BY_DASH = re.compile(r"[\"'](?:--|\.\.)|(?:--|\.\.)[\"']")
-EMPTY_QUOTE_LINE = re.compile(r"^[ \t>*+\-\d.)]*>[ \t]*$", re.M)
-QUOTE_THEN_TABLE = re.compile(r"^[ \t]*>.*\n[ \t]*\|", re.M)
-# A table row followed directly by a line of another kind (pyrs keeps the table going).
-TABLE_THEN_OTHER = re.compile(r"^[ \t]*\|.*\n(?![ \t]*\||[ \t]*$)", re.M)
-EMPTY_QUOTE = "<blockquote></blockquote>"
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
-IMAGE_ALT = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]")
-TYPOGRAPHY = re.compile(r"--|\.\.|\+-|\?\?|!!|,,|[\"']|\((?:c|r|tm|p)\)", re.I)
 
 
 @dataclass(frozen=True)
@@ -84,86 +68,19 @@ def reference_engine() -> MarkdownIt:
     return md.use(footnote_plugin).use(tasklists_plugin)
 
 
-def fast_engine() -> Callable[[str], str] | None:
-    try:
-        import markdown_it_pyrs
-    except ImportError:
-        return None
-    md = markdown_it_pyrs.MarkdownIt("commonmark")
-    md.enable_many(["table", "strikethrough", "replacements", "smartquotes"])
-    return md.render
-
-
-def pyrs_safe(text: str) -> bool:
-    """True when markdown-it-pyrs renders `text` exactly as markdown-it-py does."""
-    if "[" in text and FOOTNOTE_OR_TASK.search(text):
-        return False
-    if ('"' in text or "'" in text) and (
-        QUOTE_OPENING_LINE.search(text) or QUOTE_BY_DASH.search(text)
-    ):
-        return False
-    if ">" in text and (EMPTY_QUOTE_LINE.search(text) or QUOTE_THEN_TABLE.search(text)):
-        return False
-    if "|" in text and TABLE_THEN_OTHER.search(text):
-        return False
-    if "`" not in text and "~~~" not in text and "![" not in text:
-        return True
-    for line in _prose_lines(text):
-        if ("`" not in line and "![" not in line) or not TYPOGRAPHY.search(line):
-            continue
-        if line.count("`") % 2:  # a code span running over lines: not worth a closer look
-            return False
-        parts = [m.group(2) for m in CODE_SPAN.finditer(line)]
-        parts += [m.group(1) for m in IMAGE_ALT.finditer(line)]
-        if any(TYPOGRAPHY.search(part) for part in parts):
-            return False
-    return True
-
-
-def _prose_lines(text: str) -> list[str]:
-    """The lines outside fenced code blocks (whose backticks are not code spans)."""
-    kept: list[str] = []
-    fence = ""
-    for line in text.split("\n"):
-        if fence:
-            stripped = line.strip()
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
-                fence = ""
-            continue
-        opened = FENCE.match(line)
-        if opened and not (opened.group(1)[0] == "`" and "`" in line[opened.end() :]):
-            fence = opened.group(1)
-            continue
-        kept.append(line)
-    return kept
-
-
-class EngineMismatch(AssertionError):
-    """markdown-it-pyrs and markdown-it-py disagreed (only raised when checking)."""
-
-
 class MarkdownRenderer:
     """Renders post texts; Pygments colours fenced code (the theme ships the CSS)."""
 
-    def __init__(self, fast: bool = True) -> None:
-        self._reference = reference_engine()
-        self._fast = fast_engine() if fast else None
-        self._check = os.environ.get("SPLITBLOG_CHECK_ENGINES") == "1"
+    def __init__(self) -> None:
+        self._engine = reference_engine()
         self._highlighted: dict[tuple[str, str], str] = {}
         self._highlighter: Highlighter | None = None  # Pygments is imported on first use
 
     def to_html(self, text: str) -> str:
         """The engine's HTML for a Markdown text, before splitblog's own processing."""
-        if not text.endswith("\n"):  # the engines differ on a last line without one
+        if not text.endswith("\n"):
             text += "\n"
-        if self._fast is not None and pyrs_safe(text):
-            # An empty block quote is the one place pyrs puts a newline markdown-it-py does
-            # not; nothing else renders as this string, so the fix is exact.
-            fast = self._fast(text).replace("<blockquote>\n</blockquote>", EMPTY_QUOTE)
-            if self._check and fast != self._reference.render(text):
-                raise EngineMismatch(f"markdown-it-pyrs differs on: {text[:200]!r}")
-            return fast
-        return self._reference.render(text)
+        return self._engine.render(text)
 
     def render(self, source: Source, text: str, summary: str | None) -> RenderedBody:
         """The post's HTML and summary, references replaced by placeholders."""
