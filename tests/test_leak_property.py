@@ -2,12 +2,12 @@
 every site's output (file names included) holds every canary the site publishes and no
 canary of anything it does not.
 
-Each corpus is drawn from a seed (tests/leak_corpus.py) and judged by an independent
-oracle (tests/leak_oracle.py). Corpora whose links a policy refuses must fail the build
-naming each refused link and write nothing; corpora whose `forbid` words are published
-must fail the audit on exactly those words; every other corpus must build, and some are
-changed and rebuilt in place (a post moved to other sites, or made a draft) to show
-that an incremental build leaves nothing of the previous one behind.
+Each corpus is drawn from a seed (tests/support/leak_corpus.py) and judged by an
+independent oracle (tests/support/leak_oracle.py). Corpora whose links a policy refuses
+must fail the build naming each refused link and write nothing; corpora whose `forbid`
+words are published must fail the audit on exactly those words; every other corpus must
+build, and some are changed and rebuilt in place (a post moved to other sites, or made a
+draft) to show that an incremental build leaves nothing of the previous one behind.
 
     SPLITBLOG_LEAK_CORPORA=2000 python -m pytest tests/test_leak_property.py   # more
     SPLITBLOG_LEAK_SEED=1234 …                                                 # others
@@ -26,8 +26,8 @@ from splitblog.config import load_config
 from splitblog.errors import SplitblogError
 from splitblog.model import BuildOptions
 
-from .leak_corpus import CANARY, NOW, CorpusSpec, draw, with_audience, write
-from .leak_oracle import describe, expect, forbidden_hits, link_errors
+from .support.leak_corpus import CANARY, NOW, CorpusSpec, draw, with_audience, write
+from .support.leak_oracle import describe, expect, forbidden_hits, link_errors
 
 CORPORA = int(os.environ.get("SPLITBLOG_LEAK_CORPORA", "240"))
 FIRST_SEED = int(os.environ.get("SPLITBLOG_LEAK_SEED", "0"))
