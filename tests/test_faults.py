@@ -27,15 +27,10 @@ from splitblog.build import run as build_module
 from splitblog.errors import OutputError
 
 from .conftest import Project
+from .support.files import tree
 
 SHIM = Path(__file__).parent / "shim"
 SITES = ("professional", "personal")
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    if not root.exists():
-        return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def sites(project: Project, output: Path | None = None) -> dict[str, dict[str, bytes]]:

@@ -99,24 +99,7 @@ def rsync_daemon(folder: Path) -> Iterator[str]:
         yield f"rsync://127.0.0.1:{port}/www"
 
 
-# -- reading targets back -------------------------------------------------------------------
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file below root, by its relative path."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-def stamps(root: Path) -> dict[str, int]:
-    return {
-        p.relative_to(root).as_posix(): p.stat().st_mtime_ns
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
+# -- reading targets back (a folder target: support.files.tree and stamps) ------------------
 def git(*args: str, cwd: Path | None = None) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "Tester", "GIT_AUTHOR_EMAIL": "t@example.com"}
     env.update(GIT_COMMITTER_NAME="Tester", GIT_COMMITTER_EMAIL="t@example.com")
