@@ -14,6 +14,7 @@ from splitblog.writer import OutputFile, SiteTrees, digest_of
 
 from .conftest import Project
 from .support.files import tree
+from .support.processes import stop
 
 
 def files(*pairs: tuple[str, bytes]) -> dict[str, OutputFile]:
@@ -125,8 +126,7 @@ def test_sigkill_at_any_moment_leaves_old_or_new_output(project: Project, tmp_pa
         delay = delays.pop(0)
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        stop(proc, signal.SIGKILL)
         for site in ("professional", "personal"):
             now = tree(project.out(site))
             assert now in (old[site], new[site]), f"{site} half-written after {delay}s"
