@@ -180,6 +180,7 @@ class Cache:
     def delete(self, ns: Namespace, key: str) -> None:
         self._pending.pop((ns, key), None)
         self._memory.pop((ns, key), None)
+        self._unwritten.pop((ns, key), None)  # committed while keeping: not to be written
         self._deleted.add((ns, key))
 
     def commit(self) -> None:

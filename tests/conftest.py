@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from splitblog.cli import cli
 
+from .support.files import tree
+
 BASE_CONFIG = """\
 [sites.professional]
 title = "Pro Site"
@@ -113,23 +115,11 @@ class Project:
         return (self.out(site) / rel).exists()
 
     def files(self, site: str) -> dict[str, bytes]:
-        root = self.out(site)
-        return {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*"))
-            if p.is_file()
-        }
+        return tree(self.out(site))
 
     def snapshot(self) -> dict[str, tuple[bytes, int]]:
         """Every file under public/ with its bytes and mtime: to prove nothing changed."""
-        public = self.root / "public"
-        if not public.exists():
-            return {}
-        return {
-            p.relative_to(public).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(public.rglob("*"))
-            if p.is_file()
-        }
+        return tree(self.root / "public", lambda p: (p.read_bytes(), p.stat().st_mtime_ns))
 
     def assert_absent(self, site: str, *needles: str) -> None:
         """No output file of `site` contains any needle — in its bytes or its name."""

@@ -12,7 +12,7 @@ from splitblog.deploy import folder as folder_module
 from splitblog.deploy import run as run_module
 
 from .conftest import Project
-from .deploy_support import stamps, tree
+from .support.files import stamps, tree
 
 PRO, HOME = "professional", "personal"
 PRO_TITLE, HOME_TITLE = "Quarterly Pipeline Review", "Beach Weekend Photos"

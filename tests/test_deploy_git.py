@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import Project
-from .deploy_support import branch_files, git
+from .support.deploy import branch_files, git
 
 PRO, HOME = "professional", "personal"
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from .conftest import Project
-from .deploy_support import rsync_daemon, stamps, tree
+from .support.deploy import rsync_daemon
+from .support.files import stamps, tree
 
 PRO, HOME = "professional", "personal"
 

@@ -20,7 +20,7 @@ from PIL import Image
 from splitblog.deploy import s3 as s3_module
 
 from .conftest import Project
-from .deploy_support import moto_server
+from .support.deploy import moto_server
 
 PRO, HOME = "professional", "personal"
 HOME_TITLE = "Beach Weekend Photos"

@@ -27,15 +27,11 @@ from splitblog.build import run as build_module
 from splitblog.errors import OutputError
 
 from .conftest import Project
+from .support.files import tree
+from .support.processes import poll, stop, wait_for
 
 SHIM = Path(__file__).parent / "shim"
 SITES = ("professional", "personal")
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    if not root.exists():
-        return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def sites(project: Project, output: Path | None = None) -> dict[str, dict[str, bytes]]:
@@ -347,8 +343,7 @@ def test_a_build_that_cannot_get_the_lock_refuses_clearly(
     try:
         result = project.run("build")
     finally:
-        holder.kill()
-        holder.wait()
+        stop(holder, signal.SIGKILL)
     assert result.exit_code == 1
     assert "another splitblog build of this project is still running" in result.stderr
     assert ".splitblog/lock" in result.stderr and "Traceback" not in result.output
@@ -527,18 +522,15 @@ def test_workers_of_a_killed_build_die_even_if_it_dies_before_they_start() -> No
     )
     assert proc.stdout is not None and int(proc.stdout.readline()) == proc.pid
     children_file = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-    deadline = time.monotonic() + 20
-    while not children_file.read_text().split():
-        assert time.monotonic() < deadline, "no workers started"
-        time.sleep(0.01)
+    wait_for(lambda: children_file.read_text().split(), 20, "workers to start", interval=0.01)
     workers = [int(pid) for pid in children_file.read_text().split()]
-    proc.kill()
-    proc.wait()
-    deadline = time.monotonic() + 10
-    alive = workers
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.05)
-        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+    stop(proc, signal.SIGKILL)
+
+    def survivors() -> list[int]:
+        return [pid for pid in workers if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+
+    poll(lambda: not survivors(), 10, interval=0.05)
+    alive = survivors()
     for pid in alive:  # leave nothing running, then fail
         os.kill(pid, signal.SIGKILL)
     assert not alive, f"workers {alive} outlived their killed build"

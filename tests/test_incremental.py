@@ -15,17 +15,10 @@ from pathlib import Path
 import pytest
 
 from .conftest import Project
+from .support.files import tree
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = ("professional", "personal")
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def cold_build(project: Project, scratch: Path) -> dict[str, dict[str, bytes]]:

@@ -2,12 +2,12 @@
 every site's output (file names included) holds every canary the site publishes and no
 canary of anything it does not.
 
-Each corpus is drawn from a seed (tests/leak_corpus.py) and judged by an independent
-oracle (tests/leak_oracle.py). Corpora whose links a policy refuses must fail the build
-naming each refused link and write nothing; corpora whose `forbid` words are published
-must fail the audit on exactly those words; every other corpus must build, and some are
-changed and rebuilt in place (a post moved to other sites, or made a draft) to show
-that an incremental build leaves nothing of the previous one behind.
+Each corpus is drawn from a seed (tests/support/leak_corpus.py) and judged by an
+independent oracle (tests/support/leak_oracle.py). Corpora whose links a policy refuses
+must fail the build naming each refused link and write nothing; corpora whose `forbid`
+words are published must fail the audit on exactly those words; every other corpus must
+build, and some are changed and rebuilt in place (a post moved to other sites, or made a
+draft) to show that an incremental build leaves nothing of the previous one behind.
 
     SPLITBLOG_LEAK_CORPORA=2000 python -m pytest tests/test_leak_property.py   # more
     SPLITBLOG_LEAK_SEED=1234 …                                                 # others
@@ -26,8 +26,9 @@ from splitblog.config import load_config
 from splitblog.errors import SplitblogError
 from splitblog.model import BuildOptions
 
-from .leak_corpus import CANARY, NOW, CorpusSpec, draw, with_audience, write
-from .leak_oracle import describe, expect, forbidden_hits, link_errors
+from .support.files import tree
+from .support.leak_corpus import CANARY, NOW, CorpusSpec, draw, with_audience, write
+from .support.leak_oracle import describe, expect, forbidden_hits, link_errors
 
 CORPORA = int(os.environ.get("SPLITBLOG_LEAK_CORPORA", "240"))
 FIRST_SEED = int(os.environ.get("SPLITBLOG_LEAK_SEED", "0"))
@@ -46,30 +47,12 @@ def run_build(spec: CorpusSpec, root: Path) -> SplitblogError | None:
     return None
 
 
-def site_files(root: Path, site: str) -> dict[str, bytes]:
-    folder = root / "public" / site
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    public = root / "public"
-    return {
-        p.relative_to(public).as_posix(): p.read_bytes()
-        for p in sorted(public.rglob("*"))
-        if p.is_file()
-    }
-
-
 def leaks(spec: CorpusSpec, root: Path) -> list[str]:
     """Everything wrong with the output of a corpus that built."""
     found: list[str] = []
     for site in spec.names:
         expected = expect(spec, site)
-        files = site_files(root, site)
+        files = tree(root / "public" / site)
         seen: set[str] = set()
         for path, data in files.items():
             for match in CANARY.finditer(path.encode()):
@@ -111,14 +94,14 @@ def check_corpus(spec: CorpusSpec, root: Path) -> list[str]:
     write(spec, root)
     refused = link_errors(spec)
     forbidden = forbidden_hits(spec)
-    before = snapshot(root) if refused or forbidden else {}
+    before = tree(root / "public") if refused or forbidden else {}
     error = run_build(spec, root)
     messages = [str(p) for p in error.problems] if error else []
     if refused or forbidden:
         if error is None:
             return [f"built, but should have refused {refused or forbidden}"]
         problems = []
-        if snapshot(root) != before:
+        if tree(root / "public") != before:
             problems.append("a failed build changed public/")
         if refused:
             for key, written in refused:

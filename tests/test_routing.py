@@ -11,7 +11,8 @@ from splitblog.model import BuildOptions, Override, Source
 from splitblog.routing.links import Ref, Resolution, canonical_url, classify, resolve
 from splitblog.routing.plan import AUDIENCE, DRAFT, EMPTY, FUTURE, paginate, route
 
-NOW = datetime(2026, 6, 1, tzinfo=UTC)
+from .support.plans import NOW, source
+
 SITES = (
     SiteConfig(
         "professional",
@@ -32,25 +33,6 @@ SITES = (
 CONFIG = Config(Path("/p/splitblog.toml"), Path("/p"), Path("/p/content"), Path("/p/public"), SITES)
 
 
-def src(key: str, audience: set[str], day: int = 1, **kw) -> Source:  # type: ignore[no-untyped-def]
-    slug = kw.pop("slug", key.rsplit("/", 1)[-1].removesuffix(".md"))
-    kind = "page" if key.startswith("pages/") else "post"
-    date = None if kind == "page" else datetime(2026, 1, day, tzinfo=UTC)
-    return Source(
-        kind,
-        key,
-        f"content/{key}",
-        kw.pop("title", slug.title()),
-        slug,
-        frozenset(audience),
-        kw.pop("body", "Body.\n"),
-        5,
-        "d",
-        date=date,
-        **kw,
-    )
-
-
 def plans(*sources: Source, options: BuildOptions | None = None):  # type: ignore[no-untyped-def]
     routing, problems = route(CONFIG, sources, options or BuildOptions(now=NOW))
     return routing, problems
@@ -58,9 +40,9 @@ def plans(*sources: Source, options: BuildOptions | None = None):  # type: ignor
 
 def test_partition_by_audience() -> None:
     routing, problems = plans(
-        src("posts/a.md", {"professional"}, 1),
-        src("posts/b.md", {"personal"}, 2),
-        src("posts/c.md", {"professional", "personal"}, 3),
+        source("posts/a.md", {"professional"}, 1),
+        source("posts/b.md", {"personal"}, 2),
+        source("posts/c.md", {"professional", "personal"}, 3),
     )
     assert not any(problems.values())
     assert [e.slug for e in routing.plans["professional"].posts] == ["c", "a"]  # newest first
@@ -70,9 +52,12 @@ def test_partition_by_audience() -> None:
 
 
 def test_drafts_and_future_with_and_without_flags() -> None:
-    draft = src("posts/d.md", {"professional"}, draft=True)
+    draft = source("posts/d.md", {"professional"}, draft=True)
     future = Source(
-        **{**src("posts/f.md", {"professional"}).__dict__, "date": datetime(2027, 1, 1, tzinfo=UTC)}
+        **{
+            **source("posts/f.md", {"professional"}).__dict__,
+            "date": datetime(2027, 1, 1, tzinfo=UTC),
+        }
     )
     routing, _ = plans(draft, future)
     assert routing.plans["professional"].posts == ()
@@ -83,7 +68,7 @@ def test_drafts_and_future_with_and_without_flags() -> None:
 
 
 def test_overrides_apply_per_site() -> None:
-    post = src(
+    post = source(
         "posts/o.md",
         {"professional", "personal"},
         tags=("work",),
@@ -100,8 +85,8 @@ def test_only_blocks_and_empty_posts() -> None:
     body = "Shared.\n\n::: only personal\nSecret.\n:::\n"
     only = "::: only personal\nAll mine.\n:::\n"
     routing, _ = plans(
-        src("posts/m.md", {"professional", "personal"}, body=body),
-        src("posts/e.md", {"professional", "personal"}, body=only),
+        source("posts/m.md", {"professional", "personal"}, body=body),
+        source("posts/e.md", {"professional", "personal"}, body=only),
     )
     pro = {e.slug: e for e in routing.plans["professional"].posts}
     assert "Secret." not in pro["m"].text and "Shared." in pro["m"].text
@@ -112,8 +97,8 @@ def test_only_blocks_and_empty_posts() -> None:
 
 def test_tags_belong_to_each_site() -> None:
     routing, _ = plans(
-        src("posts/a.md", {"professional"}, tags=("Go", "go", "shared")),
-        src("posts/b.md", {"personal"}, tags=("hobby", "shared")),
+        source("posts/a.md", {"professional"}, tags=("Go", "go", "shared")),
+        source("posts/b.md", {"personal"}, tags=("hobby", "shared")),
     )
     pro_tags = {t.slug: t for t in routing.plans["professional"].tags}
     assert set(pro_tags) == {"go", "shared"} and len(pro_tags["go"].posts) == 1
@@ -121,7 +106,7 @@ def test_tags_belong_to_each_site() -> None:
 
 
 def test_pagination() -> None:
-    posts = [src(f"posts/p{i}.md", {"professional"}, i + 1) for i in range(5)]
+    posts = [source(f"posts/p{i}.md", {"professional"}, i + 1) for i in range(5)]
     routing, _ = plans(*posts)
     home = routing.plans["professional"].home
     assert [(p.url, len(p.posts)) for p in home] == [("", 2), ("page/2/", 2), ("page/3/", 1)]
@@ -133,15 +118,15 @@ def test_pagination() -> None:
 
 def test_pages_keep_their_folder() -> None:
     routing, _ = plans(
-        src("pages/about.md", {"professional"}), src("pages/work/cv.md", {"professional"})
+        source("pages/about.md", {"professional"}), source("pages/work/cv.md", {"professional"})
     )
     assert [e.url for e in routing.plans["professional"].pages] == ["about/", "work/cv/"]
 
 
 def test_collisions_name_both_sources() -> None:
     _, problems = plans(
-        src("posts/a.md", {"professional"}, slug="same"),
-        src("posts/b.md", {"professional"}, slug="same"),
+        source("posts/a.md", {"professional"}, slug="same"),
+        source("posts/b.md", {"professional"}, slug="same"),
     )
     [problem] = problems["professional"]
     assert "content/posts/b.md and content/posts/a.md both write the same output path" in str(
@@ -162,12 +147,12 @@ def test_only_block_parsing() -> None:
 
 
 def test_link_resolution_per_policy() -> None:
-    here = src("posts/here.md", {"professional", "personal"})
+    here = source("posts/here.md", {"professional", "personal"})
     routing, _ = plans(
         here,
-        src("posts/p.md", {"professional"}),
-        src("posts/h.md", {"personal"}),
-        src("posts/d.md", {"personal"}, draft=True),
+        source("posts/p.md", {"professional"}),
+        source("posts/h.md", {"personal"}),
+        source("posts/d.md", {"personal"}, draft=True),
     )
     pro, home = SITES
     index = routing.links
@@ -190,7 +175,7 @@ def test_link_resolution_per_policy() -> None:
 
 
 def test_canonical_needs_allow() -> None:
-    post = src("posts/c.md", {"professional", "personal"}, canonical="professional")
+    post = source("posts/c.md", {"professional", "personal"}, canonical="professional")
     routing, _ = plans(post)
     pro, home = SITES
     assert canonical_url(post, home, CONFIG, routing.links) == "https://pro.example.com/posts/c/"

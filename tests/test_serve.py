@@ -20,7 +20,7 @@ from PIL import Image
 from splitblog.theming import SHIPPED
 
 from .conftest import BASE_CONFIG, Project
-from .serving import EventStream, ServeProcess, get, raw_get, record_latency, wait_for
+from .support.serving import EventStream, ServeProcess, get, raw_get, record_latency, wait_for
 
 PRO, HOME = "professional", "personal"
 CONFIG = (

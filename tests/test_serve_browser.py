@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from .conftest import Project
-from .serving import ServeProcess, record_latency, wait_for
+from .support.serving import ServeProcess, record_latency, wait_for
 from .test_serve import PRO, small_project, stop_cleanly
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; never `playwright install`

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from .conftest import BASE_CONFIG, Project
-from .serving import ServeProcess, get, wait_for
+from .support.serving import ServeProcess, get, wait_for
 
 THREADS = 50
 REQUESTS_PER_THREAD = 60  # 3,000 requests in all

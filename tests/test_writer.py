@@ -13,14 +13,12 @@ from pathlib import Path
 from splitblog.writer import OutputFile, SiteTrees, digest_of
 
 from .conftest import Project
+from .support.files import tree
+from .support.processes import stop
 
 
 def files(*pairs: tuple[str, bytes]) -> dict[str, OutputFile]:
     return {path: OutputFile(digest_of(data), data=data) for path, data in pairs}
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_publish_writes_only_what_changed(tmp_path: Path) -> None:
@@ -93,10 +91,6 @@ def test_unsafe_paths_are_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "escape.html").exists()
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    return tree(root) if root.exists() else {}
-
-
 def test_sigkill_at_any_moment_leaves_old_or_new_output(project: Project, tmp_path: Path) -> None:
     """Kill real builds at many points; each site folder must equal the old or the new build."""
 
@@ -112,11 +106,11 @@ def test_sigkill_at_any_moment_leaves_old_or_new_output(project: Project, tmp_pa
 
     write_posts("old")
     project.build()
-    old = {s: snapshot(project.out(s)) for s in ("professional", "personal")}
+    old = {s: tree(project.out(s)) for s in ("professional", "personal")}
     write_posts("new")
     expected_root = tmp_path / "expected"
     project.build("-o", str(expected_root))
-    new = {s: snapshot(expected_root / s) for s in ("professional", "personal")}
+    new = {s: tree(expected_root / s) for s in ("professional", "personal")}
     assert old["professional"] != new["professional"]
     command = [
         sys.executable,
@@ -132,14 +126,13 @@ def test_sigkill_at_any_moment_leaves_old_or_new_output(project: Project, tmp_pa
         delay = delays.pop(0)
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        stop(proc, signal.SIGKILL)
         for site in ("professional", "personal"):
-            now = snapshot(project.out(site))
+            now = tree(project.out(site))
             assert now in (old[site], new[site]), f"{site} half-written after {delay}s"
             outcomes.add("new" if now == new[site] else "old")
         # Roll back to the old state for the next round, when the build got through.
-        if snapshot(project.out("professional")) == new["professional"]:
+        if tree(project.out("professional")) == new["professional"]:
             write_posts("old")
             project.build()
             write_posts("new")
@@ -147,7 +140,7 @@ def test_sigkill_at_any_moment_leaves_old_or_new_output(project: Project, tmp_pa
             delays.append(delay * 1.5)  # a loaded machine: wait longer until a build gets through
     final = subprocess.run(command, capture_output=True)
     assert final.returncode == 0
-    assert {s: snapshot(project.out(s)) for s in new} == new
+    assert {s: tree(project.out(s)) for s in new} == new
     assert sorted(os.listdir(project.root / "public")) == ["personal", "professional"]
     assert "old" in outcomes and "new" in outcomes, outcomes
 

@@ -110,11 +110,16 @@ class SitePages:
 
     def fp(self, entry: Entry) -> str:
         """Changes with anything of the post a page could show (its own page, feeds)."""
-        return self.bodies[entry.url].fingerprint
+        return _key(self.bodies[entry.url].fingerprint, self._shown_tags(entry))
 
     def card_fp(self, entry: Entry) -> str:
         """Changes with what lists show of the post — not with its text below the summary."""
-        return self.bodies[entry.url].card_fingerprint
+        return _key(self.bodies[entry.url].card_fingerprint, self._shown_tags(entry))
+
+    def _shown_tags(self, entry: Entry) -> tuple[str, ...]:
+        # A tag is shown by the name the site's plan gives it, which the newest post
+        # spelling it decides: another post's edit can change what this post's pages show.
+        return tuple(tag.name for tag in self._tags_of(entry))
 
     @property
     def chrome(self) -> Any:

@@ -10,36 +10,27 @@ import socket
 import subprocess
 import sys
 import tarfile
-import time
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
 
+from .processes import free_ports, poll, stop
+
 STARTUP_SECONDS = 60.0  # a loaded two-core machine can take a while to import moto
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _listening(port: int, process: subprocess.Popen) -> bool:  # type: ignore[type-arg]
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline and process.poll() is None:
+    """True once something accepts connections on the port; False if the process
+    exited first or nothing listened within STARTUP_SECONDS."""
+
+    def state() -> str | None:
+        if process.poll() is not None:
+            return "exited"
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return True
-        time.sleep(0.1)
-    return False
+            return "listening"
+        return None
 
-
-def _stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(10)
+    return poll(state, STARTUP_SECONDS, interval=0.1) == "listening"
 
 
 @contextlib.contextmanager
@@ -47,18 +38,18 @@ def _server(command: Callable[[int], list[str]], log: Path) -> Iterator[int]:
     """Run `command(port)` on a free port until it listens (another process may take
     the port first: try again); yield the port; stop the server however the test ends."""
     for _attempt in range(3):
-        port = free_port()
+        port = free_ports()
         with log.open("ab") as out:
             process = subprocess.Popen(command(port), stdout=out, stderr=subprocess.STDOUT)
         if _listening(port, process):
             break
-        _stop(process)
+        stop(process)
     else:
         raise RuntimeError(f"{command(0)[0]} did not start: {log.read_text(errors='replace')}")
     try:
         yield port
     finally:
-        _stop(process)
+        stop(process)
 
 
 @contextlib.contextmanager
@@ -99,24 +90,7 @@ def rsync_daemon(folder: Path) -> Iterator[str]:
         yield f"rsync://127.0.0.1:{port}/www"
 
 
-# -- reading targets back -------------------------------------------------------------------
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file below root, by its relative path."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-def stamps(root: Path) -> dict[str, int]:
-    return {
-        p.relative_to(root).as_posix(): p.stat().st_mtime_ns
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
+# -- reading targets back (a folder target: support.files.tree and stamps) ------------------
 def git(*args: str, cwd: Path | None = None) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "Tester", "GIT_AUTHOR_EMAIL": "t@example.com"}
     env.update(GIT_COMMITTER_NAME="Tester", GIT_COMMITTER_EMAIL="t@example.com")

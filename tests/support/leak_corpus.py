@@ -9,8 +9,8 @@ them. Every title, slug, tag, summary, paragraph, file name, persona field and s
 is a unique canary: "zq" and ten lowercase letters or digits, a string that survives
 slugs, escaping and typography unchanged, so it can be searched for in the raw bytes.
 
-The generator only draws and writes; `tests/leak_oracle.py` decides what each site must
-and must not show.
+The generator only draws and writes; `tests/support/leak_oracle.py` decides what each
+site must and must not show.
 """
 
 from __future__ import annotations

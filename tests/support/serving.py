@@ -9,51 +9,18 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import random
 import re
 import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
-T = TypeVar("T")
+from .processes import free_ports, poll, stop, wait_for
+
 READY = "Watching for changes"
-
-
-def wait_for(check: Callable[[], T | None], timeout: float, what: str) -> T:
-    """Poll `check` until it returns something truthy, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.02)
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def free_ports(count: int) -> int:
-    """A first port of `count` free consecutive ones, below the ephemeral range so that
-    the tests' own client connections cannot take them meanwhile."""
-    for _ in range(200):
-        first = random.randint(20000, 30000)
-        if all(_port_free(first + i) for i in range(count)):
-            return first
-    raise RuntimeError("no free ports")
 
 
 @dataclass
@@ -113,12 +80,11 @@ class EventStream:
                 return json.loads(line[len(b"data: ") :])
 
     def wait_state(self, check: Callable[[dict], bool], what: str) -> dict:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            state = self.next_state()
-            if check(state):
-                return state
-        raise AssertionError(f"no build state with {what}")
+        def matching() -> dict | None:
+            state = self.next_state()  # waits for the server to send one
+            return state if check(state) else None
+
+        return wait_for(matching, 20, f"a build state with {what}", interval=0)
 
     def close(self) -> None:
         self.connection.close()
@@ -158,15 +124,19 @@ class ServeProcess:
             )
 
     def _wait_ready(self) -> bool:
-        assert self.process is not None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return False
-            if READY in self.output:
-                return True
-            time.sleep(0.02)
-        raise AssertionError(f"serve not ready after 30 s:\n{self.output}")
+        """True once serve says it is watching; False if it exited first."""
+        process = self.process
+        assert process is not None
+
+        def state() -> str | None:
+            if process.poll() is not None:
+                return "exited"
+            return "ready" if READY in self.output else None
+
+        found = poll(state, 30)
+        if found is None:
+            raise AssertionError(f"serve not ready after 30 s:\n{self.output}")
+        return found == "ready"
 
     @property
     def output(self) -> str:
@@ -184,20 +154,13 @@ class ServeProcess:
     def stop(self, how: signal.Signals = signal.SIGINT) -> int:
         """Stop the server as a user would; its exit status."""
         assert self.process is not None
-        if self.process.poll() is None:
-            self.process.send_signal(how)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                raise AssertionError(f"serve ignored {how.name}:\n{self.output}") from None
+        if not stop(self.process, how, timeout=20):
+            raise AssertionError(f"serve ignored {how.name}:\n{self.output}")
         return self.process.returncode
 
     def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            stop(self.process, signal.SIGKILL)
 
 
 def record_latency(where: Path, name: str, seconds: float) -> None:
