@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from splitblog.config import Config
-from splitblog.content.frontmatter import HANDLERS
+from splitblog.content.frontmatter import HANDLERS, TooLarge
 from splitblog.content.only import find_blocks
 from splitblog.content.slugs import slug_from_filename, slug_problem
 from splitblog.content.walk import SourceFile
@@ -147,6 +147,15 @@ class _Parser:
         body_line = text.count("\n", 0, body_start) + 1
         try:
             meta = handler.load(fm_text)
+        except TooLarge as exc:
+            mark = exc.problem_mark
+            self.problems.add(
+                f"front matter is too large: {exc.problem}",
+                path=self.rel,
+                line=fm_line + mark.line if mark is not None else fm_line,
+                hint="front matter holds a few keys: move long data out of it",
+            )
+            return {}, body, body_line
         except tomllib.TOMLDecodeError as exc:
             message = str(exc)
             found = TOML_LINE.search(message)
