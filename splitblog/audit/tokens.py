@@ -35,7 +35,7 @@ from urllib.parse import unquote
 from markupsafe import escape
 
 from splitblog.config import FEED_FILES, Config, SiteConfig
-from splitblog.content.slugs import make_slug
+from splitblog.content.slugs import tag_slug
 from splitblog.model import BuildOptions, Source
 from splitblog.site.pages import GENERATED_TITLES
 from splitblog.site.views import FEED_LABELS
@@ -298,7 +298,7 @@ class TokenMaker:
             self._add(post_path(source, slug), f"the address {where}")
         for tags in (source.tags, *(o.tags for o in overrides if o.tags is not None)):
             for tag in tags:
-                self.tags.setdefault(make_slug(tag), tag)
+                self.tags.setdefault(tag_slug(tag), tag)
         what = f"a file of {source.rel} that {self.site.name} does not use"
         for name in sorted(set(source.assets) - view.files):
             self._add(view.path + name, what)
@@ -321,10 +321,10 @@ class TokenMaker:
             self._add(name, f"the file name of {reason}")
         for tags in (source.tags, *(o.tags for o in overrides if o.tags is not None)):
             for tag in tags:
-                self.tags.setdefault(make_slug(tag), tag)
+                self.tags.setdefault(tag_slug(tag), tag)
 
     def _tags(self) -> None:
-        shown_slugs = {make_slug(t) for view in self.own.values() for t in view.tags}
+        shown_slugs = {tag_slug(t) for view in self.own.values() for t in view.tags}
         what = f"a tag {self.site.name} shows on no post"
         for slug, tag in self.tags.items():
             if slug in shown_slugs:
@@ -439,7 +439,7 @@ def own_corpus(
         yield from (view.title, without_targets(view.text), view.path, view.summary or "")
         yield from (str(v) for _k, v in source.extra)
         yield from (str(v) for _k, v in (override.extra if override else ()))
-        yield from (*view.tags, *(f"tags/{make_slug(t)}/" for t in view.tags))
+        yield from (*view.tags, *(f"tags/{tag_slug(t)}/" for t in view.tags))
         yield from (view.path + name for name in view.files)
         dates += [d for d in (source.date, source.updated) if d is not None]
     for moment in set(dates):
