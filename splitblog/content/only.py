@@ -161,8 +161,21 @@ def view(source: Source, site: str) -> View:
         if line in hidden_lines and line not in fences and removed.strip():
             hidden.append(removed)
         lines[line] = lines[line][:column]
-    empty = all(not text.strip() for number, text in enumerate(lines) if number not in cut)
-    return View("\n".join(lines), tuple(hidden), True, empty)
+    text = "\n".join(lines)
+    return View(text, tuple(hidden), True, _shows_nothing(text))
+
+
+def _shows_nothing(text: str) -> bool:
+    """Whether a text renders to no content at all: blank, or only the markers of a list
+    or quote whose content was blanked (asked of the parse, not guessed from the text)."""
+    if not text.strip():
+        return True
+    for token in _parser().parse(text, {}):
+        if token.type == "inline" and token.content.strip():
+            return False
+        if token.type in ("fence", "code_block", "html_block", "hr", "footnote_block_open"):
+            return False
+    return True
 
 
 def all_shown(source: Source) -> str:
