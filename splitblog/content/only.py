@@ -379,21 +379,8 @@ def check_tokens(tokens: list[Token], env: dict[str, Any]) -> None:
 
 
 def _line_starts(token: Token) -> list[int]:
-    """The lines of an inline token whose text (not code) starts like a fence."""
-    found = []
-    line, at_start = 0, True
-    for child in token.children or ():
-        if child.type in ("softbreak", "hardbreak"):
-            line += 1
-            at_start = True
-            continue
-        if at_start and child.type == "text" and looks_like_fence(child.content):
-            found.append(line)
-        if child.type == "html_inline":  # a tag written over several lines
-            for offset, text in enumerate(child.content.split("\n")[1:], start=1):
-                if looks_like_fence(text):
-                    found.append(line + offset)
-            line += child.content.count("\n")
-        if child.type != "text" or child.content.strip():
-            at_start = False
-    return found
+    """The lines of an inline token (a paragraph, heading or table cell) that start like
+    a fence, as written: a code span or an escape (`\\:::`) at the start is no fence."""
+    return [
+        number for number, line in enumerate(token.content.split("\n")) if looks_like_fence(line)
+    ]
