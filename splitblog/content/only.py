@@ -133,14 +133,18 @@ class View:
     text: str  # the body, the other sites' blocks and every block's fences blanked
     hidden: tuple[str, ...]  # the text of the lines it does not show (fences left out)
     has_blocks: bool
-    empty: bool  # it has blocks and shows nothing but blank lines
+
+    @functools.cached_property
+    def empty(self) -> bool:
+        """It has blocks and shows nothing (asked of the parse: only markers are left)."""
+        return self.has_blocks and _shows_nothing(self.text)
 
 
 def view(source: Source, site: str) -> View:
     only = parse_of(source)
     body = source.body
     if not only.blocks:
-        return View(body, (), False, False)
+        return View(body, (), False)
     cut: dict[int, int] = {}  # line → where its blanked part starts (offset in the body)
     fences: set[int] = set()
     hidden_lines: set[int] = set()
@@ -161,8 +165,7 @@ def view(source: Source, site: str) -> View:
         if line in hidden_lines and line not in fences and removed.strip():
             hidden.append(removed)
         lines[line] = lines[line][:column]
-    text = "\n".join(lines)
-    return View(text, tuple(hidden), True, _shows_nothing(text))
+    return View("\n".join(lines), tuple(hidden), True)
 
 
 def _shows_nothing(text: str) -> bool:
