@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from splitblog.config import Config, SiteConfig
-from splitblog.content.only import find_blocks
+from splitblog.content.only import all_shown
 from splitblog.content.walk import discover
 from splitblog.errors import ContentError, Problem
 from splitblog.model import BuildOptions, Entry, Override, Source
@@ -187,20 +187,10 @@ def explain(config: Config, options: BuildOptions, path: str) -> Explanation:
         )
     renderer = MarkdownRenderer()
     refs = {site: renderer.render(e.source, e.text, e.summary).refs for site, e in entries.items()}
-    every = renderer.render(source, _all_blocks_shown(source.body), source.summary).refs
+    every = renderer.render(source, all_shown(source), source.summary).refs
     links = _links(project, source, entries, refs, every)
     files = _files(config, source, entries, refs)
     return Explanation(source, tuple(placements), links, files)
-
-
-def _all_blocks_shown(body: str) -> str:
-    """The body with every `::: only` block's content kept and its fences blanked."""
-    lines = body.split("\n")
-    for block in find_blocks(body):
-        lines[block.first_line] = ""
-        if block.last_line >= 0:
-            lines[block.last_line] = ""
-    return "\n".join(lines)
 
 
 def _links(

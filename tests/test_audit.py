@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 import splitblog.routing.plan as routing
+import splitblog.site.markdown as markdown
 import splitblog.site.prepare as prepare
 
 from .conftest import Project
@@ -192,7 +193,10 @@ def test_routing_leaking_only_block_text_and_photos_is_stopped(
     Image.new("RGB", (4, 4)).save(project.root / "content/posts/2026-01-01-trip/kids.jpg")
     project.build()
     project.assert_absent(PRO, "divorce", "kids.jpg")
-    monkeypatch.setattr(routing, "visible_text", lambda text, site: text)  # blocks ignored
+    monkeypatch.setattr(routing, "site_text", lambda source, site: source.body)  # blocks ignored
+    # … and the renderer's own refusal of a block that reaches it turned off, so that the
+    # audit is the lock left to catch it.
+    monkeypatch.setattr(markdown, "might_hold_fence", lambda text: False)
     lines = assert_refused(
         project,
         'professional/posts/trip/index.html contains "My sister cried at the airport because '
@@ -270,10 +274,15 @@ def test_a_raw_html_link_to_another_sites_post_file_is_found(project: Project) -
     project.post(
         "2026-01-02-public", PRO, body='See <a class="x" href="2026-01-01-private.md">this</a>.\n'
     )
-    assert_refused(
-        project,
-        'contains "2026-01-01-private.md", the file name of content/posts/2026-01-01-private.md',
-    )
+    # Raw HTML links are resolved and judged like Markdown links now (they used to reach
+    # the output unresolved, for the audit to find): the policy refuses it, naming the line.
+    result = project.run("build")
+    assert result.exit_code == 1, result.output
+    assert (
+        "content/posts/2026-01-02-public.md:7: link to '2026-01-01-private.md' (only on "
+        "personal) denied by professional's policy"
+    ) in result.output
+    assert not project.out(PRO).exists()
 
 
 # -- what the audit must not flag ---------------------------------------------------------

@@ -44,6 +44,7 @@ from splitblog.audit.tokens import (
 from splitblog.config import Config, SiteConfig
 from splitblog.errors import Problem
 from splitblog.model import BuildOptions, Source
+from splitblog.routing.links import normalized, owner_of
 
 Hits = list[tuple[int, int]]  # (token index, 0)
 SKIPPED = ("#", "mailto:", "tel:", "data:", "javascript:", "about:", "sms:")
@@ -113,9 +114,6 @@ class SiteAudit:
         self._automaton = memo[("automaton", self.digest)]
         for stale in memo.keys() - used:  # sources edited or gone since the last build
             del memo[stale]
-        self._bases = sorted(
-            ((s.name, _host_path(s.base_url)) for s in config.sites), key=lambda b: -len(b[1])
-        )
         self._own_files: set[str] | None = None
         self._own_names: set[str] | None = None
 
@@ -151,36 +149,33 @@ class SiteAudit:
 
     def _judge_addresses(self, path: str, reading: Reading) -> Iterable[int]:
         """Where each address of the file leads: into another site of the project (the
-        longest base URL that prefixes it owns it), or to a page of this site that is
-        not its own."""
+        longest base URL that prefixes it owns it, as the link resolver decides), or to
+        a page of this site that is not its own."""
         page = self.site.url(path.removesuffix("index.html"))
-        own_base = self.site.base_url
-        for address in (*reading.addresses, path):
-            if not address or address.lower().startswith(SKIPPED):
-                continue
-            try:
-                absolute = urljoin(page, address) if address != path else self.site.url(path)
-            except ValueError:
-                continue
-            owner = self._owner(absolute)
-            if owner is None:
-                continue
-            if owner != self.site.name:
-                base = self.config.site(owner).base_url
-                yield from self._addresses.get(base, ())
-                continue
-            rel = unquote(_host_path(absolute)[len(_host_path(own_base)) :])
-            for prefix in _prefixes(rel):
-                if prefix in self._own_paths() or LIST_PAGE.match(prefix):
+        prefix = self.site.path_prefix
+        for address in (*reading.addresses, None):
+            if address is None:  # the file's own path: a copied file has no page of its own
+                rel = path
+            else:
+                address = normalized(address)
+                if not address or address.lower().startswith(SKIPPED):
+                    continue
+                try:
+                    absolute = urljoin(page, address)
+                except ValueError:
+                    continue
+                owner = owner_of(absolute, self.config)
+                if owner is None:
+                    continue
+                if owner.name != self.site.name:
+                    yield from self._addresses.get(owner.base_url, ())
+                    continue
+                where = unquote(urlsplit(absolute).path)
+                rel = where[len(prefix) :] if where.startswith(prefix) else ""
+            for step in _prefixes(rel):
+                if step in self._own_paths() or LIST_PAGE.match(step):
                     break  # the site's own page, or under it: not the foreign one above
-                yield from self._addresses.get(prefix, ())
-
-    def _owner(self, url: str) -> str | None:
-        where = _host_path(url)
-        for name, base in self._bases:
-            if where.startswith(base):
-                return name
-        return None
+                yield from self._addresses.get(step, ())
 
     # -- judging ------------------------------------------------------------------------
     def findings(
@@ -306,22 +301,6 @@ def _in_a_date(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 3) : start].strip(" ,")
     after = text[end : end + 3].strip(" ,")
     return before[-1:].isdigit() or after[:1].isdigit()
-
-
-def _host_path(url: str) -> str:
-    """host[:port]/path of an address, without its scheme (http and https are one place
-    here), lowercase host, for telling which site it leads to."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    host = (parts.hostname or "").rstrip(".")
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    try:
-        port = f":{parts.port}" if parts.port not in (None, default) else ""
-    except ValueError:
-        port = ""
-    return f"{host}{port}{parts.path or '/'}"
 
 
 def _prefixes(rel: str) -> Iterable[str]:

@@ -3,8 +3,9 @@ explains a hit on it.
 
 Which sources a site publishes and what it shows of each (overrides, `::: only` blocks,
 the bundle files its text uses) is worked out here from the raw Sources and the
-configuration, apart from routing, so that a mistake in routing or in the choice of
-files to copy shows up as output the audit does not expect.
+configuration, apart from routing (the `::: only` blocks from the one parse the renderer
+uses, content/only.py), so that a mistake in routing or in the choice of files to copy
+shows up as output the audit does not expect.
 
 Every token is normalized (normalize.py) and matched as whole words in one part of an
 output file's reading (reading.py): PROSE (what a reader reads), CODE (markup attributes,
@@ -38,8 +39,10 @@ from urllib.parse import unquote
 
 from splitblog.audit.normalize import contains_words, normalize
 from splitblog.config import FEED_FILES, Config, SiteConfig
+from splitblog.content.only import view
 from splitblog.content.slugs import tag_slug
 from splitblog.model import BuildOptions, Source
+from splitblog.site.markdown import references
 from splitblog.site.pages import GENERATED_TITLES
 from splitblog.site.views import FEED_LABELS
 
@@ -51,19 +54,11 @@ MIN_NAME = 6  # a file name token ("x.md" would match everywhere)
 # files; the independence proof of `check` sees the rest.)
 RUN = re.compile(r"\w+(?:[ \t]+\w+){2,}")
 MIN_RUN = 15
-# References to files in Markdown: inline links and images, reference definitions,
-# and raw HTML src/href attributes.
-REF = re.compile(
-    r"\]\(\s*<?([^)\s>]+)|(?:src|href)=[\"']([^\"']+)|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.M
-)
 # Link targets a build rewrites (relative links: `.md` files, bundle files), which the
 # output never shows as written: left out of the own text. Absolute URLs are kept.
 ABSOLUTE = r"(?!\s*<?(?:[A-Za-z][A-Za-z0-9+.-]*:|//))"
 LINK_TARGET = re.compile(r"\]\(" + ABSOLUTE + r"[^)]*\)")
 LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:" + ABSOLUTE + r".*$", re.M)
-ONLY_OPEN = re.compile(r"^ {0,3}(:{3,})[ \t]*only\b(.*)$")
-ONLY_CLOSE = re.compile(r"^ {0,3}(:{3,})[ \t]*$")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 # Text the build writes by itself in its pages: a foreign title such as "Tagged" is no
 # leak when the site shows it for this reason. Taken from pages.py and views.py, as what
@@ -135,40 +130,14 @@ class Shown:
 
 
 # -- the audit's reading of a source -------------------------------------------------------
-def split_blocks(body: str, site: str) -> tuple[str, list[str], bool]:
+def split_blocks(source: Source, site: str) -> tuple[str, list[str], bool]:
     """(the text `site` shows, the lines it does not, whether there were blocks).
 
-    A second, independent parser of `::: only` blocks (see content/only.py for the first): code
-    fences are code, a block closes on a line of at least as many colons, blocks nest.
-    """
-    if ":::" not in body:
-        return body, [], False
-    shown: list[str] = []
-    hidden: list[str] = []
-    stack: list[tuple[int, bool]] = []  # (colons, names this site)
-    fence = ""
-    found = False
-    for line in body.split("\n"):
-        visible = all(named for _colons, named in stack)
-        if fence:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = ""
-            (shown if visible else hidden).append(line)
-            continue
-        opened = ONLY_OPEN.match(line)
-        closed = ONLY_CLOSE.match(line)
-        if opened:
-            names = {name.strip() for name in opened.group(2).split(",")}
-            stack.append((len(opened.group(1)), site in names))
-            found = True
-        elif closed and stack and len(closed.group(1)) >= stack[-1][0]:
-            stack.pop()
-        else:
-            code = FENCE.match(line)
-            if code:
-                fence = code.group(1)
-            (shown if visible else hidden).append(line)
-    return "\n".join(shown), hidden, found
+    From the one parse of `::: only` blocks (content/only.py), the one the renderer
+    uses: a second reading of Markdown would disagree with the renderer somewhere, and
+    that disagreement would be a leak the audit then explains away."""
+    seen = view(source, site)
+    return seen.text, list(seen.hidden), seen.has_blocks
 
 
 def published_on(source: Source, site: str, options: BuildOptions) -> bool:
@@ -178,8 +147,7 @@ def published_on(source: Source, site: str, options: BuildOptions) -> bool:
         return False
     if source.date is not None and source.date > now and not options.future:
         return False
-    text, _hidden, blocks = split_blocks(source.body, site)
-    return not blocks or bool(text.strip())
+    return not view(source, site).empty
 
 
 def post_path(source: Source, slug: str) -> str:
@@ -192,10 +160,10 @@ def post_path(source: Source, slug: str) -> str:
 
 
 def file_refs(text: str) -> set[str]:
-    """Relative file references in Markdown, as paths below the post's folder."""
+    """Relative file references in Markdown, as paths below the post's folder: every
+    address of its links, images and raw HTML, as the renderer's own tokens give them."""
     found = set()
-    for match in REF.finditer(text):
-        ref = match.group(1) or match.group(2) or match.group(3)
+    for ref in references(text):
         path = unquote(ref.split("#")[0].split("?")[0])
         if path and not path.startswith("/") and "://" not in path:
             found.add(posixpath.normpath(path))
@@ -207,7 +175,7 @@ def shown(source: Source, site: str) -> Shown:
     slug = (override and override.slug) or source.slug
     tags = override.tags if override and override.tags is not None else source.tags
     summary = (override and override.summary) or source.summary
-    text, hidden, _blocks = split_blocks(source.body, site)
+    text, hidden, _blocks = split_blocks(source, site)
     files = (
         file_refs(text + "\n" + (summary or "")) & set(source.assets) if source.assets else set()
     )

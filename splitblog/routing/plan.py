@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from splitblog.config import Config
-from splitblog.content.only import visible_text
+from splitblog.content.only import view
 from splitblog.content.slugs import folder_slug, tag_identity, tag_slug
 from splitblog.errors import Problem
 from splitblog.model import BuildOptions, Entry, ListPage, SitePlan, Source, TagPlan
@@ -66,8 +66,9 @@ def route(
                 if ident not in memo:
                     memo[ident] = _entry(source, site.name)
                 entry = memo[ident]
-                # Emptied by `::: only` blocks (text is the body itself when it has none).
-                if entry.text is not source.body and (not entry.text or entry.text.isspace()):
+                if entry.text is not source.body and view(source, site.name).empty:
+                    # Emptied by `::: only` blocks (the text is the body itself when it
+                    # has none): what is left is blank, or the markers of a list or quote.
                     reason = EMPTY
             if reason or entry is None:
                 reasons.setdefault(source.key, {})[site.name] = reason or AUDIENCE
@@ -116,11 +117,18 @@ def _entry(source: Source, site: str) -> Entry:
         title=(override and override.title) or source.title,
         slug=slug,
         url=url,
-        text=visible_text(source.body, site),
+        text=site_text(source, site),
         summary=(override and override.summary) or source.summary,
         tags=tags,
         extra=source.extra + (override.extra if override else ()),
     )
+
+
+def site_text(source: Source, site: str) -> str:
+    """The body as `site` shows it: the parse's blocks for other sites blanked (see
+    content/only.py for why blanked text rather than filtered tokens)."""
+    shown = view(source, site)
+    return shown.text if shown.has_blocks else source.body
 
 
 def _newest_first(entry: Entry) -> tuple[float, str]:
