@@ -70,12 +70,15 @@ class SiteAudit:
         maker = TokenMaker(config, site, self.own, memo)
         self.tokens = maker.make(sources)
         used |= maker.used
-        # Photos are read, not searched: one token per kind of metadata, after the
-        # searched ones (where the site keeps metadata, there are none).
+        # Files are read, not searched: one token per kind of metadata, after the
+        # searched ones (where the site keeps photos' metadata, only documents are read).
         self._photos = len(self.tokens)
-        if not site.keep_image_metadata:
-            what = f"photo metadata ({site.name} does not set keep_image_metadata)"
-            self.tokens = [*self.tokens, *(Token(k, k, STRICT, True, what) for k in KINDS)]
+        what = (
+            f"document metadata ({site.name} keeps only photos' metadata)"
+            if site.keep_image_metadata
+            else f"photo metadata ({site.name} does not set keep_image_metadata)"
+        )
+        self.tokens = [*self.tokens, *(Token(k, k, STRICT, True, what) for k in KINDS)]
         self.digest = hashlib.blake2b(
             repr([(t.text, t.mode, t.folded, t.bounded) for t in self.tokens]).encode(),
             digest_size=16,
@@ -102,8 +105,9 @@ class SiteAudit:
         hits: list[tuple[int, int]] = []
         for blob, offset_base in self._blobs(path, data):
             hits.extend(self._search(blob, offset_base))
-        if len(self.tokens) > self._photos:  # judged by content, whatever the file's name
-            hits.extend((self._photos + KINDS.index(k), 0) for k in metadata_in(data))
+        # judged by content, whatever the file's name
+        found = metadata_in(data, keep_photos=self.site.keep_image_metadata)
+        hits.extend((self._photos + KINDS.index(k), 0) for k in found)
         return sorted(set(hits))
 
     def _blobs(self, path: str, data: bytes) -> Iterable[tuple[bytes, int]]:
