@@ -199,6 +199,10 @@ def _first_element(text: str) -> str | None:
         if text.startswith("<!--", start):
             pos = text.find("-->", start)
             pos = -1 if pos < 0 else pos + 3
+        elif text[start : start + 9].upper() == "<!DOCTYPE":
+            # the doctype names the root element; its internal subset may hold ">"
+            name = text[start + 9 : start + 200].split(None, 1)
+            return name[0].strip("[>").rpartition(":")[2].lower() if name else None
         elif text.startswith(("<?", "<!"), start):
             pos = text.find(">", start)
             pos = -1 if pos < 0 else pos + 1
