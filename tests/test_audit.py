@@ -117,7 +117,9 @@ def test_file_names_and_gzip_files_are_searched(project: Project) -> None:
     project.write_bytes("themes/professional/static/data.txt.gz", gzip.compress(b"from Janey"))
     # gzip data is no kind splitblog cleans (its header may name the original file): it
     # is published only when the site says so — and then audited like any other file.
-    set_config(project, 'theme = "professional"', 'theme = "professional"\npublish_as_is = ["*.gz"]')
+    set_config(
+        project, 'theme = "professional"', 'theme = "professional"\npublish_as_is = ["*.gz"]'
+    )
     assert_refused(
         project,
         'audit: professional/janey-notes.txt contains forbidden "Janey"',

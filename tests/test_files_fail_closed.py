@@ -210,7 +210,9 @@ def test_publish_as_is_is_per_site(project: Project) -> None:
 def test_a_pattern_that_names_everything_is_refused(project: Project, pattern: str) -> None:
     set_site(project, PRO, f'publish_as_is = ["{pattern}"]')
     result = project.run("build")
-    assert result.exit_code == 1 and "publish_as_is" in result.stderr
+    assert result.exit_code == 1
+    said = "an empty pattern" if not pattern else f"'{pattern}' names every file"
+    assert f"sites.professional.publish_as_is: {said}" in result.stderr
 
 
 def test_a_file_with_the_wrong_extension_is_cleaned_as_what_it_is(project: Project) -> None:

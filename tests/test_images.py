@@ -11,9 +11,9 @@ from PIL import Image, PngImagePlugin, TiffImagePlugin
 
 from splitblog.site.cleaning import CleanError, Mismatch, clean
 
-strip_metadata = clean
-
 from .conftest import Project
+
+strip_metadata = clean  # the one entry point: what stripping was, for every kind
 
 ARTIST, SERIAL, MAKE = "Jane Secret Doe", "SN-998877", "SpyCam"
 XMP = (

@@ -28,6 +28,7 @@ from splitblog.site.cleaning.sniff import (
     Mismatch,
     UnknownKind,
     decide,
+    expected,
     kind_of,
     suffix_of,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "clean_as",
     "cleaner_key",
     "decide",
+    "expected",
     "is_image",
     "kind_of",
 ]
