@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 
 from splitblog.audit.metadata import (
@@ -30,7 +31,7 @@ PNG_PIXELS = frozenset(
     {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT"}
     | {b"bKGD", b"pHYs", b"acTL", b"fcTL", b"fdAT", b"hIST", b"sPLT", b"cICP", b"mDCV", b"cLLI"}
 )
-NOT_A_MARKER = frozenset({b"\x00", b"\xff", *(bytes([m]) for m in range(0xD0, 0xD8))})
+SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")  # not stuffing, restart, fill
 KEPT_APP = {0xE2: (b"ICC_PROFILE\x00",), 0xEE: (b"Adobe",)}
 WEBP_PIXELS = frozenset({b"VP8X", b"VP8 ", b"VP8L", b"ALPH", b"ANIM", b"ANMF", b"ICCP"})
 
@@ -84,14 +85,10 @@ def jpeg(data: bytes) -> list[str]:
         payload = data[pos + 4 : pos + 2 + length]
         pos += 2 + length
         if marker == 0xDA:  # entropy-coded data: to the next marker that is not a restart
-            while True:
-                pos = data.find(b"\xff", pos)
-                if pos < 0:
-                    return [*found, UNREADABLE]
-                after = data[pos + 1 : pos + 2]
-                if after not in NOT_A_MARKER:
-                    break
-                pos += 1 if after == b"\xff" else 2
+            end = SCAN_END.search(data, pos)
+            if end is None:
+                return [*found, UNREADABLE]
+            pos = end.start()
         elif marker == 0xE1 and payload.startswith(b"Exif\x00\x00"):
             found += exif_block(payload)
         elif marker == 0xE1:
