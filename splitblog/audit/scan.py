@@ -89,12 +89,15 @@ class SiteAudit:
         maker = TokenMaker(config, site, self.own, self.own_text, memo)
         self.tokens = maker.make(sources)
         used |= maker.used
-        # Photos are read, not searched: one token per kind of metadata, after the
-        # searched ones (where the site keeps metadata, there are none).
+        # Files are read, not searched: one token per kind of metadata, after the
+        # searched ones (where the site keeps photos' metadata, only documents are read).
         self._photos = len(self.tokens)
-        if not site.keep_image_metadata:
-            what = f"photo metadata ({site.name} does not set keep_image_metadata)"
-            self.tokens += [Token(k, k, STRICT, frozenset(), what) for k in KINDS]
+        what = (
+            f"document metadata ({site.name} keeps only photos' metadata)"
+            if site.keep_image_metadata
+            else f"photo metadata ({site.name} does not set keep_image_metadata)"
+        )
+        self.tokens += [Token(k, k, STRICT, frozenset(), what) for k in KINDS]
         self.digest = hashlib.blake2b(
             repr([(t.text, t.mode, sorted(t.scopes), t.what) for t in self.tokens]).encode(),
             digest_size=16,
@@ -131,8 +134,9 @@ class SiteAudit:
         for part, scope in parts:
             found.update(self._search(part, scope))
         found.update(self._judge_addresses(path, reading))
-        if len(self.tokens) > self._photos:  # judged by content, whatever the file's name
-            found.update(self._photos + KINDS.index(k) for k in metadata_in(data))
+        # judged by content, whatever the file's name
+        left = metadata_in(data, keep_photos=self.site.keep_image_metadata)
+        found.update(self._photos + KINDS.index(k) for k in left)
         return [(index, 0) for index in sorted(found)]
 
     def _search(self, text: str, scope: str) -> Iterable[int]:
