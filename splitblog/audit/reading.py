@@ -21,6 +21,9 @@ from dataclasses import dataclass
 
 from splitblog.audit.normalize import normalize
 
+# Between blocks: a character no token holds, so no name or title is matched across two
+# blocks ("About" ending a menu and "Me Memory Train" the heading after it).
+BOUNDARY = "\ue000"
 # Elements whose boundaries separate words for a reader.
 BLOCK = frozenset(
     [
@@ -28,7 +31,6 @@ BLOCK = frozenset(
         "article",
         "aside",
         "blockquote",
-        "br",
         "dd",
         "details",
         "dialog",
@@ -199,7 +201,7 @@ class _Collector:
         self.addresses: list[str] = []
 
     def reading(self) -> Reading:
-        prose = "".join(self.prose) + " " + " ".join(self.asides)
+        prose = "".join(self.prose) + BOUNDARY + BOUNDARY.join(self.asides)
         return Reading(
             normalize(prose),
             normalize(prose, fold=False),
@@ -277,6 +279,8 @@ class _Collector:
         tag = node.tag
         block = tag in BLOCK
         if block:
+            self.prose.append(BOUNDARY)
+        elif tag == "br":
             self.prose.append(" ")
         for name, value in (node.attributes or {}).items():
             self._attribute(tag, name.lower(), value or "", node.attributes)
@@ -297,7 +301,7 @@ class _Collector:
             else:
                 self._node(child)
         if block:
-            self.prose.append(" ")
+            self.prose.append(BOUNDARY)
 
     def _script(self, node, text: str) -> None:  # type: ignore[no-untyped-def]
         kind = ((node.attributes or {}).get("type") or "").lower()
