@@ -14,16 +14,18 @@ from splitblog.writer import OutputFile, digest_of, file_digest
 
 
 class FileDigests:
-    """Digests of source files, recomputed only when a file's size or mtime changes."""
+    """Digests of source files, recomputed when a file's stamp changes: its size, mtime,
+    ctime or inode (a photo restored from a backup with `cp -a` has its old size and
+    mtime; only the ctime and inode tell that it is another file)."""
 
     def __init__(self, cache: Cache):
         self.cache = cache
-        self.known: dict[str, tuple[tuple[int, int], str]] = cache.get(FILES, "digests") or {}
+        self.known: dict[str, tuple[tuple[int, ...], str]] = cache.get(FILES, "digests") or {}
         self.changed = False
 
     def digest(self, path: Path) -> str:
         info = path.stat()
-        stamp = (info.st_size, info.st_mtime_ns)
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         key = str(path)
         have = self.known.get(key)
         if have is not None and have[0] == stamp:
