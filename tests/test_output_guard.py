@@ -165,7 +165,7 @@ def test_a_site_copied_into_another_sites_folder_is_never_deployed(
     shutil.copytree(project.out(HOME), project.out(PRO) / HOME)
     result = project.run("deploy")
     assert result.exit_code == 1, result.output
-    assert "public/professional/" in result.stderr and f"{HOME}/index.html" in result.stderr
+    assert "public/professional/" in result.stderr and f"{HOME}/404.html" in result.stderr
     assert not (tmp_path / "www-pro").exists()
 
 

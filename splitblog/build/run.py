@@ -46,6 +46,9 @@ class BuildResult:
     # Each site's output as this build left it (path → content digest), what a deploy
     # publishes and checks every file against; empty on a no-op and for `check`.
     manifests: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
+    # A `fresh` build of what the no-op check found current: built and audited again,
+    # with the same output.
+    was_current: bool = False
 
 
 class Stages:
@@ -152,7 +155,8 @@ def build(
                 cache.commit()
             seconds = time.perf_counter() - started
             manifests = {r.name: r.manifest for r in sites}
-            return BuildResult(sites, False, seconds, routing, tuple(stages.laps), manifests)
+            laps = tuple(stages.laps)
+            return BuildResult(sites, False, seconds, routing, laps, manifests, bool(current))
         finally:
             if own_cache:
                 cache.close()

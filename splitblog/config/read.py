@@ -40,6 +40,7 @@ RESERVED_NAMES = frozenset(
 DEVICE_NAMES = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 )
+AUTHOR = re.compile(r"^\s*[^<>\s][^<>\n]*<[^<>\s]*>\s*$")  # git's "Name <email>"
 INVALID = object()  # a value of the wrong type (reported); its default stands in
 KINDS: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -299,6 +300,16 @@ class _Reader:
     def check_host(self, value: Any, key: str) -> Any:
         if value is not MISSING and value not in HOSTS:
             self.error(key, f"unknown host '{value}'", f"use one of: {', '.join(HOSTS)}")
+            return MISSING
+        return value
+
+    def check_deploy_author(self, value: Any, key: str) -> Any:
+        if value is not MISSING and not AUTHOR.match(value):
+            self.error(
+                key,
+                f"{value!r} is not an author",
+                'write it as git does: author = "Site Publisher <publisher@example.com>"',
+            )
             return MISSING
         return value
 
