@@ -258,8 +258,10 @@ def init(directory: Path) -> None:
     """Create a new project in DIRECTORY: configuration, sample posts, both themes."""
     from splitblog.scaffold import create_project
 
-    create_project(directory)
+    notes = create_project(directory)
     click.echo(f"Created a splitblog project in {directory}/")
+    for note in notes:
+        click.echo(note)
     click.echo(f"Next: cd {directory} && splitblog build")
 
 
