@@ -301,7 +301,11 @@ def new_post(title: str, audiences: tuple[str, ...], config_path: Path | None) -
     help="Only this site (repeat for several). Every site is still built and audited.",
 )
 @click.option("--dry-run", is_flag=True, help="List what would be uploaded and deleted.")
-@click.option("--force", is_flag=True, help="Delete more files than max_deletes allows.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Delete more files than max_deletes allows, and files of a target never deployed to.",
+)
 @config_option
 @reports_errors
 def deploy(sites: tuple[str, ...], dry_run: bool, force: bool, config_path: Path | None) -> None:
