@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -25,8 +23,8 @@ from splitblog.config import Config, DeployConfig, SiteConfig
 from splitblog.deploy.base import Plan, Publisher, local_files
 from splitblog.deploy.history import first_deploy_problem, remember
 from splitblog.deploy.identity import check_build, check_target
-from splitblog.deploy.staging import stage
 from splitblog.deploy.targets import Publishers, Target, parse_target
+from splitblog.deploy.verify import verified
 from splitblog.errors import ConfigError, ContentError, DeployError, Problem
 from splitblog.model import BuildOptions
 
@@ -71,12 +69,7 @@ def deploy(
     # Hold the build lock while publishing: no other build may swap a folder mid-upload.
     with build_lock(config), contextlib.ExitStack() as stack:
         publishers = Publishers()
-        staging = Path(tempfile.mkdtemp(prefix="deploy-", dir=cache_dir(config)))
-        stack.callback(shutil.rmtree, staging, ignore_errors=True)
-        planned = [
-            _plan(config, site, target, publishers, stack, built, staging / site.name)
-            for site, target in chosen
-        ]
+        planned = [_plan(config, site, target, publishers, stack, built) for site, target in chosen]
         firsts = [p.first for p in planned if p.first is not None and not force]
         if firsts:
             raise DeployError(firsts)
@@ -133,10 +126,9 @@ def _plan(
     publishers: Publishers,
     stack: contextlib.ExitStack[None],
     built: BuildResult,
-    staging: Path,
 ) -> _Planned:
-    """Check that the built folder is this site's and exactly what the build made,
-    stage it, see what the target holds; plan."""
+    """Check that the built folder is this site's and exactly what the build made, see
+    what the target holds; plan."""
     began = time.perf_counter()
     assert site.deploy is not None
     folder = config.output_dir / site.name
@@ -146,8 +138,8 @@ def _plan(
     problems = check_build(config, site, local_files(folder), where)
     if problems:
         raise DeployError(problems)
-    files = stage(folder, built.manifests.get(site.name, {}), staging, where)
-    publisher = stack.enter_context(publishers.make(target, site, site.deploy, staging))
+    files = verified(folder, built.manifests.get(site.name, {}), where)
+    publisher = stack.enter_context(publishers.make(target, site, site.deploy, folder))
     plan = publisher.plan(files)
     sitemap = publisher.fetch("sitemap.xml")
     foreign = check_target(config, site, sitemap, target.url)
