@@ -217,3 +217,12 @@ def test_an_empty_site_folder_is_no_ones(project: Project) -> None:
     (project.root / "public/personal/empty").mkdir(parents=True)
     project.post("2026-01-10-work", PRO, title="Work Post")
     assert project.run("build").exit_code == 0
+
+
+def test_check_between_an_edit_and_a_build_passes(diary_project: Project) -> None:
+    """An out-of-date folder is no problem for `check`; only one that holds what the
+    site must not show (the restored-backup case above) is."""
+    diary_project.build()
+    diary_project.post("2026-01-10-work", PRO, title="Work Post, Edited")
+    result = diary_project.run("check")
+    assert result.exit_code == 0, result.output

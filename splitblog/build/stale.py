@@ -1,7 +1,8 @@
-"""`check` against the output on disk: a site folder that is not what a build makes now
-(a stale build, a restored backup, a file put there by hand) is what a deploy would
-publish, so `check` names it — and audits each file that differs, so a leak in it is
-named as a leak.
+"""`check` against the output on disk: the files of a site folder that differ from what
+a build makes now (a stale build, a restored backup, a file put there by hand) are
+audited as the site's, so a leak waiting in public/ is named — though no build would
+write it now. A folder that is merely out of date (a post edited since the last build)
+is no problem: `check` runs between an edit and a build.
 """
 
 from __future__ import annotations
@@ -31,8 +32,7 @@ def stale_output(config: Config, audited: AuditedSite) -> list[Problem]:
         for rel, path in on_disk.items()
         if rel not in expected or _digest(path) != expected[rel]
     )
-    missing = sorted(expected.keys() - on_disk.keys())
-    if not differing and not missing:
+    if not differing:
         return []
     auditor = audited.planned.auditor
     problems: list[Problem] = []
@@ -44,14 +44,14 @@ def stale_output(config: Config, audited: AuditedSite) -> list[Problem]:
         hits = auditor.scan(rel, data)
         if hits:
             problems.extend(auditor.findings(rel, hits, data))
-    shown = (differing + missing)[:SHOWN]
-    count = len(differing) + len(missing)
-    more = f" and {count - SHOWN} more" if count > SHOWN else ""
+    if not problems:
+        return []
+    more = f" and {len(differing) - SHOWN} more" if len(differing) > SHOWN else ""
     problems.append(
         Problem(
-            f"{config.rel(live)}/ is not what a build makes now: {count} files differ "
-            f"({', '.join(shown)}{more}); a deploy would not publish it as it is",
-            hint="run `splitblog build` (files you put there yourself: move them out)",
+            f"{config.rel(live)}/ holds what the {name} site must not show: files of an "
+            f"earlier build that differ from this one ({', '.join(differing[:SHOWN])}{more})",
+            hint="run `splitblog build` before anything publishes that folder",
         )
     )
     return problems
