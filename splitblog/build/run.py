@@ -203,6 +203,7 @@ def _pipeline(
         store,
         digests,
         cache_dir(config) if spares is not None else None,
+        cache_dir(config) / "photos",
     )
     with stages.lap("prepare"):
         prepared = [prepare(routing.plans[name], inputs) for name in selected]
@@ -218,8 +219,15 @@ def _pipeline(
         made: dict[str, list[sites.Made]] = {site.prepared.name: [] for site in planned}
         for (site, _index), result in zip(jobs, results, strict=True):
             made[site.prepared.name].append(result)
+    with stages.lap("search"):
+        searched = {s.prepared.name: sites.index(s, made[s.prepared.name], cache) for s in planned}
+    for name, (_index, found) in searched.items():
+        of_site(name, found)
     with stages.lap("audit"):
-        audited = [sites.conclude(site, made[site.prepared.name], cache) for site in planned]
+        audited = [
+            sites.conclude(site, made[site.prepared.name], cache, searched[site.prepared.name][0])
+            for site in planned
+        ]
     for site in audited:
         of_site(site.planned.prepared.name, site.problems)
     if spares is None:  # check: the output on disk is what a deploy would publish

@@ -21,6 +21,7 @@ from splitblog.model import Entry, ListPage, SitePlan, TagPlan
 from splitblog.site import feeds
 from splitblog.site.bodies import Body
 from splitblog.site.hosts import host_files
+from splitblog.site.photos import SitePhotos, share_card
 from splitblog.site.templates import render_template, site_fragments
 from splitblog.site.views import EMPTY, Link, PostView, SiteView, plain_text
 
@@ -29,8 +30,9 @@ from splitblog.site.views import EMPTY, Link, PostView, SiteView, plain_text
 TITLE_404 = "Page not found"
 TITLE_TAGS = "Tags"
 TITLE_ARCHIVE = "Archive"
+TITLE_SEARCH = "Search"
 TAGGED = "Tagged “{}”"
-GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TAGGED.format(""))
+GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TITLE_SEARCH, TAGGED.format(""))
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class PageTask:
     path: str
     key: str
     render: Callable[[], bytes]
+    indexed: bool = False  # a post or page: what the site's search index holds
 
 
 def _key(*parts: object) -> str:
@@ -55,6 +58,7 @@ class SitePages:
         site_view: SiteView,
         env: Callable[[], jinja2.Environment],
         site_key: str,
+        photos: SitePhotos | None = None,
     ):
         self.config = config
         self.plan = plan
@@ -63,6 +67,7 @@ class SitePages:
         self.site_view = site_view
         self._env = env
         self.site_key = site_key
+        self.photos = photos or SitePhotos({})
         self.tags_by_slug = {tag.slug: tag for tag in plan.tags}
         self._views: dict[tuple[str, bool | str], PostView] = {}
         self._chrome: Any = None
@@ -91,6 +96,7 @@ class SitePages:
             content=Markup(body.html) if full else EMPTY,
             canonical=body.canonical,
             extra=dict(entry.extra),
+            **share_card(self.site, body, self.photos),
         )
         return view
 
@@ -165,6 +171,8 @@ class SitePages:
                 ),
             )
         )
+        if self.site_view.search_href:
+            tasks.append(self._search_task())
         tasks.extend(self._feed_tasks())
         tasks.append(self._sitemap_task())
         tasks.append(
@@ -196,7 +204,17 @@ class SitePages:
                 canonical=view.canonical,
             )
 
-        return PageTask(entry.output_path, key, render)
+        return PageTask(entry.output_path, key, render, indexed=True)
+
+    def _search_task(self) -> PageTask:
+        """The search page: Pagefind's UI over the site's own index (site/search.py)."""
+        return PageTask(
+            "search/index.html",
+            _key(self.site_key, "search"),
+            lambda: self.render(
+                "search.html", title=TITLE_SEARCH, page_url=self.site.url("search/")
+            ),
+        )
 
     def _list_task(self, page: ListPage, tag: TagPlan | None) -> PageTask:
         key = _key(
