@@ -15,18 +15,22 @@ from splitblog.cli import cli
 
 from .support.files import tree
 
+# The fixtures publish each photo's original (cleaned) beside its widths, so that the tests
+# of cleaning read the cleaned originals; tests/test_photos.py builds with the defaults.
 BASE_CONFIG = """\
 [sites.professional]
 title = "Pro Site"
 base_url = "https://pro.example.com/"
 theme = "professional"
 author = { name = "Pat Pro", email = "pat@pro.example.com" }
+publish_originals = true
 
 [sites.personal]
 title = "Home Site"
 base_url = "https://home.example.net/"
 theme = "personal"
 author = { name = "Patsy", email = "patsy@home.example.net" }
+publish_originals = true
 """
 
 

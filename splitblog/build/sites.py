@@ -107,6 +107,10 @@ def plan(
     site = prepared.plan.site
     key = site_cache_key(config, site.name)
     own_theme, shipped = theme_parts(config.root, site.theme)
+    if site.search:  # Pagefind's UI is shipped with splitblog as its templates are
+        from splitblog.site.search import ui_files
+
+        shipped = [*shipped, *ui_files()]
     auditor = SiteAudit(
         config, site, sources, options, own_theme, shipped, cache.memo(AUDIT_MEMO, key)
     )

@@ -158,7 +158,10 @@ def _mixed(fingerprint: str, mark: str) -> str:
 
 
 def _copies(
-    plan: SitePlan, bodies: Mapping[str, Body], inputs: SiteInputs, done: frozenset[str]
+    plan: SitePlan,
+    bodies: Mapping[str, Body],
+    inputs: SiteInputs,
+    done: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, tuple[OutputFile, str]], list[Problem]]:
     """The theme's static files, the avatar, and the bundle files the site's pages use
     (but the photos published at web size alone: `done`)."""

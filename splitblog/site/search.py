@@ -34,6 +34,9 @@ PUBLISHED = re.compile(
 TIMEOUT = 900  # seconds: far more than 4,000 posts take (bench/RESULTS.md)
 
 
+NOTHING_INDEXED = "not able to build an index"  # Pagefind's words for "no page to index"
+
+
 class SearchError(Exception):
     """The index could not be made; the message says why."""
 
@@ -96,8 +99,10 @@ def make_index(pages: Sequence[tuple[str, bytes]], prefix: str) -> dict[str, byt
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise SearchError(f"Pagefind did not run: {exc}") from None
+        said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
+        if done.returncode != 0 and NOTHING_INDEXED in said:
+            return {}  # no page is an HTML document Pagefind reads (a theme's own templates)
         if done.returncode != 0 or not out.is_dir():
-            said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
             last = said.splitlines()[-1] if said else f"exit status {done.returncode}"
             raise SearchError(f"Pagefind failed: {last}")
         files: dict[str, bytes] = {}
@@ -106,3 +111,28 @@ def make_index(pages: Sequence[tuple[str, bytes]], prefix: str) -> dict[str, byt
             if file.is_file() and PUBLISHED.fullmatch(rel):
                 files[BUNDLE + rel] = file.read_bytes()
     return files
+
+
+@functools.cache
+def ui_files() -> tuple[Path, ...]:
+    """Pagefind's own files — its search library, worker and UI, the same for every site
+    and index — written once per process into a temporary folder, for the audit: their
+    words (the UI's labels in every language it speaks) are splitblog's own text, as the
+    shipped templates' are, and explain nothing of any post."""
+    import atexit
+    import shutil
+
+    folder = Path(tempfile.mkdtemp(prefix="splitblog-pagefind-ui-"))
+    atexit.register(shutil.rmtree, folder, True)
+    page = b"<!doctype html><html lang=en><head><title>a</title></head><body><p>a</p></body></html>"
+    try:
+        files = make_index([("index.html", page)], "/")
+    except SearchError:
+        return ()
+    found = []
+    for path, data in files.items():
+        if path.endswith((".js", ".css")):
+            target = folder / path.removeprefix(BUNDLE)
+            target.write_bytes(data)
+            found.append(target)
+    return tuple(sorted(found))
