@@ -28,8 +28,8 @@ from splitblog.model import BuildOptions
 
 from .support.files import tree
 from .support.leak_corpus import CANARY, NOW, CorpusSpec, draw, with_audience, write
-from .support.pagefind import readable
 from .support.leak_oracle import describe, expect, forbidden_hits, link_errors
+from .support.pagefind import readable
 
 CORPORA = int(os.environ.get("SPLITBLOG_LEAK_CORPORA", "240"))
 FIRST_SEED = int(os.environ.get("SPLITBLOG_LEAK_SEED", "0"))
