@@ -58,6 +58,14 @@ def words(root: Path) -> set[str]:
     return found
 
 
+def stem(word: str) -> str:
+    """A word as Pagefind's index stores it on an English site (Snowball's stemmer, the
+    one Pagefind uses): "walks" → "walk", "zq…y" → "zq…i"."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english").stemWord(word)
+
+
 def without_search(config: str) -> str:
     """A test configuration whose sites have no search (for tests that count files)."""
     return re.sub(r"(?m)^(\[sites\.[\w-]+\])$", r"\1\nsearch = false", config)
