@@ -34,8 +34,9 @@ def exif(orientation: int = 1) -> Image.Exif:
     return data
 
 
-def scene(width: int, height: int, seed: int = 1) -> Image.Image:
-    """A photo-like picture: a sky-to-sea gradient with a sun and some grain."""
+def scene(width: int, height: int, seed: int = 1, grain: float = 0.08) -> Image.Image:
+    """A photo-like picture: a sky-to-sea gradient with a sun and some grain (`grain`:
+    how much; a phone's sensor noise at full size is about 0.25)."""
     rng = random.Random(seed)
     sky = Image.linear_gradient("L").resize((width, height))
     red = sky.point(lambda v: 90 + v // 2)
@@ -44,10 +45,12 @@ def scene(width: int, height: int, seed: int = 1) -> Image.Image:
         Image.linear_gradient("L").rotate(90).resize((width, height)).point(lambda v: 255 - v // 3)
     )
     image = Image.merge("RGB", (red, green, blue))
-    noise = Image.effect_noise((max(1, width // 4), max(1, height // 4)), 18).resize(
-        (width, height)
-    )
-    image = Image.blend(image, Image.merge("RGB", (noise, noise, noise)), 0.08)
+    coarse = Image.effect_noise((max(1, width // 4), max(1, height // 4)), 18)
+    coarse = coarse.resize((width, height))
+    image = Image.blend(image, Image.merge("RGB", (coarse, coarse, coarse)), 0.08)
+    if grain > 0.08:  # fine grain, pixel by pixel, in each channel: what costs a JPEG bytes
+        fine = [Image.effect_noise((width, height), 40) for _channel in range(3)]
+        image = Image.blend(image, Image.merge("RGB", fine), grain - 0.08)
     sun = Image.new("RGB", (width, height), (255, 220, 120))
     mask = Image.new("L", (width, height), 0)
     from PIL import ImageDraw
@@ -57,10 +60,12 @@ def scene(width: int, height: int, seed: int = 1) -> Image.Image:
     return Image.composite(sun, image, mask)
 
 
-def phone_jpeg(width: int, height: int, orientation: int = 1, seed: int = 1) -> bytes:
+def phone_jpeg(
+    width: int, height: int, orientation: int = 1, seed: int = 1, grain: float = 0.08
+) -> bytes:
     """A JPEG as a phone writes it: EXIF with GPS, camera and owner, then XMP."""
     out = io.BytesIO()
-    scene(width, height, seed).save(out, "JPEG", quality=90, exif=exif(orientation))
+    scene(width, height, seed, grain).save(out, "JPEG", quality=90, exif=exif(orientation))
     data = out.getvalue()
     xmp = b"http://ns.adobe.com/xap/1.0/\x00" + XMP
     segment = b"\xff\xe1" + struct.pack(">H", len(xmp) + 2) + xmp
