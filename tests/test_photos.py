@@ -331,3 +331,40 @@ def test_image_widths_must_be_widths(photos: Project, value: str, message: str) 
     result = photos.run("build")
     assert result.exit_code == 1
     assert "sites.personal.image_widths" in result.output and message in result.output
+
+
+def test_a_sites_photos_and_index_do_not_depend_on_another_sites_posts(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """What the independence proof asks of them: the same own inputs give the same bytes,
+    whatever the other site's posts, photos and settings."""
+
+    stage = phone_jpeg(1300, 900, seed=7)  # one file for both (its grain is random)
+
+    def project(name: str, foreign: bool) -> Project:
+        made = Project(tmp_path / name)
+        config = defaults(BASE_CONFIG)
+        if foreign:
+            config = config.replace('title = "Home Site"', 'title = "Another Home"')
+            config = config.replace('theme = "personal"', 'theme = "personal"\nimage_avif = true')
+        made.config(config)
+        made.write(
+            "content/posts/2026-03-05-talk/index.md",
+            "---\ntitle: Talk\ndate: 2026-03-05\naudience: professional\n---\nSlides and a stage.\n\n![stage](stage.jpg)\n",
+        )
+        made.write_bytes("content/posts/2026-03-05-talk/stage.jpg", stage)
+        if foreign:
+            beach(made, phone_jpeg(1800, 1200, seed=8), "![sea](beach.jpg)\n\nPrivate words.\n")
+            made.write_bytes("content/posts/2026-03-05-talk/unused.jpg", phone_jpeg(50, 50))
+        made.build()
+        return made
+
+    plain, other = project("plain", False), project("other", True)
+    mine = {
+        p: d for p, d in tree(plain.out(PRO)).items() if p.startswith(("pagefind/", "posts/talk/"))
+    }
+    assert any(p.endswith(".webp") for p in mine) and any(
+        p.startswith("pagefind/fragment/") for p in mine
+    )
+    theirs = {
+        p: d for p, d in tree(other.out(PRO)).items() if p.startswith(("pagefind/", "posts/talk/"))
+    }
+    assert mine == theirs

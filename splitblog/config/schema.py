@@ -180,7 +180,8 @@ class SiteConfig:
     keep_image_metadata: bool = option(
         "boolean",
         "publish photos (JPEG, PNG, WebP, TIFF, AVIF, HEIC, GIF) with their EXIF, XMP and "
-        "IPTC metadata; SVG, PDF and office files are cleaned all the same",
+        "IPTC metadata; SVG, PDF and office files are cleaned all the same (photos at web "
+        "size are new images: they never hold any)",
         default=False,
     )
     publish_as_is: tuple[str, ...] = option(

@@ -36,7 +36,8 @@ def exif(orientation: int = 1) -> Image.Exif:
 
 def scene(width: int, height: int, seed: int = 1, grain: float = 0.08) -> Image.Image:
     """A photo-like picture: a sky-to-sea gradient with a sun and some grain (`grain`:
-    how much; a phone's sensor noise at full size is about 0.25)."""
+    how much; a phone's sensor noise at full size is about 0.25). The grain is Pillow's
+    random noise: two calls give two different files."""
     rng = random.Random(seed)
     sky = Image.linear_gradient("L").resize((width, height))
     red = sky.point(lambda v: 90 + v // 2)
