@@ -49,6 +49,8 @@ class BuildResult:
     # A `fresh` build of what the no-op check found current: built and audited again,
     # with the same output.
     was_current: bool = False
+    # A site's search index was left for the next build (`search_later`, serve's edits).
+    search_pending: bool = False
 
 
 class Stages:
@@ -93,6 +95,7 @@ def build(
     atomic: bool = True,
     force: bool = False,
     fresh: bool = False,
+    search_later: bool = False,
 ) -> BuildResult:
     """Build the selected sites; raise a SplitblogError naming every problem found.
 
@@ -102,7 +105,10 @@ def build(
     this build alone. `atomic=False` updates the output in place instead of swapping each
     site in whole (see writer.SiteTrees). `force`: replace site folders that hold files
     splitblog did not write. `fresh`: never the no-op shortcut — a deploy audits what it
-    publishes every time, whatever the no-op check believes.
+    publishes every time, whatever the no-op check believes. `search_later`: a changed
+    site's search index is not made (nor published) by this build — `serve` shows an edit
+    at once and makes the index in a build of its own right after (BuildResult.
+    search_pending says one is needed; it is not a no-op).
     """
     started = time.perf_counter()
     options = options or BuildOptions()
@@ -138,25 +144,31 @@ def build(
                 return BuildResult((), True, time.perf_counter() - started)
             if atomic:  # a preview writes its own temporary folder: nobody else's files
                 refuse_foreign(config, selected, spares, force)
+            pending: list[bool] = []
             sites, routing = _pipeline(
-                config, options, selected, cache, spares, stages, in_place=not atomic
+                config, options, selected, cache, spares, stages, not atomic, search_later, pending
             )
             trees = tree_digests(config, selected, spares)
-            cache.put(
-                STATE,
-                state_key,
-                {
-                    "fingerprint": fingerprint,
-                    "trees": trees,
-                    "next_change": next_change(routing.sources, options),
-                },
-            )
+            if any(pending):  # not current: the next build must make the index
+                cache.delete(STATE, state_key)
+            else:
+                cache.put(
+                    STATE,
+                    state_key,
+                    {
+                        "fingerprint": fingerprint,
+                        "trees": trees,
+                        "next_change": next_change(routing.sources, options),
+                    },
+                )
             with stages.lap("cache"):
                 cache.commit()
             seconds = time.perf_counter() - started
             manifests = {r.name: r.manifest for r in sites}
             laps = tuple(stages.laps)
-            return BuildResult(sites, False, seconds, routing, laps, manifests, bool(current))
+            return BuildResult(
+                sites, False, seconds, routing, laps, manifests, bool(current), any(pending)
+            )
         finally:
             if own_cache:
                 cache.close()
@@ -170,6 +182,8 @@ def _pipeline(
     spares: Path | None,
     stages: Stages,
     in_place: bool = False,
+    search_later: bool = False,
+    pending: list[bool] | None = None,
 ) -> tuple[tuple[SiteReport, ...], Routing]:
     from splitblog.build import sites
     from splitblog.routing.plan import route
@@ -212,7 +226,8 @@ def _pipeline(
     _raise(problems, concerns=concerns)
     with stages.lap("pages"):
         planned = [
-            sites.plan(site, config, sources, options, cache, spares, in_place) for site in prepared
+            sites.plan(site, config, sources, options, cache, spares, in_place, search_later)
+            for site in prepared
         ]
         jobs = [(site, index) for site in planned for index in site.pending]
         results = stages.fan_out("pages")(lambda job: sites.make(*jobs[job]), len(jobs))
@@ -221,6 +236,8 @@ def _pipeline(
             made[site.prepared.name].append(result)
     with stages.lap("search"):
         searched = {s.prepared.name: sites.index(s, made[s.prepared.name], cache) for s in planned}
+    if pending is not None:
+        pending.extend(sites.search_pending(s) for s in planned)
     for name, (_index, found) in searched.items():
         of_site(name, found)
     with stages.lap("audit"):

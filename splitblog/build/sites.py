@@ -51,6 +51,7 @@ class SearchPlan:
 
     key: str
     cached: Mapping[str, bytes] | None
+    later: bool = False  # a preview's edit: made by the build after this one (serve)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def plan(
     cache: Cache,
     spares: Path | None,
     in_place: bool,
+    search_later: bool = False,
 ) -> PlannedSite:
     """Decide which pages need rendering and get ready to audit and write them.
 
@@ -134,11 +136,11 @@ def plan(
     if pending and prepared.pages is not None:
         _ = prepared.pages.chrome  # the site-wide fragments, rendered once before forking
     patch = trees.begin() if trees is not None else None
-    search = _search_plan(prepared, cache, key)
+    search = _search_plan(prepared, cache, key, search_later)
     return PlannedSite(prepared, auditor, tuple(pending), kept, trees, patch, key, search)
 
 
-def _search_plan(prepared: PreparedSite, cache: Cache, key: str) -> SearchPlan | None:
+def _search_plan(prepared: PreparedSite, cache: Cache, key: str, later: bool) -> SearchPlan | None:
     from splitblog.site.search import index_key
 
     pages = prepared.pages
@@ -147,7 +149,7 @@ def _search_plan(prepared: PreparedSite, cache: Cache, key: str) -> SearchPlan |
     indexed = [(task.path, task.key) for task in prepared.tasks if task.indexed]
     wanted = index_key(indexed, prepared.plan.site.path_prefix)
     have = cache.get(SEARCH, key)
-    return SearchPlan(wanted, have["files"] if have and have.get("key") == wanted else None)
+    return SearchPlan(wanted, have["files"] if have and have.get("key") == wanted else None, later)
 
 
 def make(planned: PlannedSite, index: int) -> Made:
@@ -162,7 +164,7 @@ def make(planned: PlannedSite, index: int) -> Made:
     if planned.patch is not None and not findings:
         entry = planned.patch.put(task.path, OutputFile(digest, data=data))
     search = planned.search
-    keep = task.indexed and search is not None and search.cached is None
+    keep = task.indexed and search is not None and search.cached is None and not search.later
     return Made(task.path, digest, hits, findings, entry, data if keep else None)
 
 
@@ -171,11 +173,15 @@ def index(
 ) -> tuple[dict[str, OutputFile], list[Problem]]:
     """The site's search index, made from its own posts and pages (those rendered now,
     and the unchanged ones as the live tree holds them) — or the last build's, when the
-    same pages were indexed. Not made when a page failed the audit: the build stops."""
+    same pages were indexed. Not made when a page failed the audit: the build stops; nor
+    in a preview's build asked to leave it for later (the site has no index until then:
+    never an old one, which the audit of the new pages could not vouch for)."""
     search = planned.search
     if search is None or any(result.findings for result in made):
         return {}, []
     files = search.cached
+    if files is None and search.later:
+        return {}, []  # left out until the next build makes it (BuildResult.search_pending)
     if files is None:
         from splitblog.site.search import SearchError, make_index
 
@@ -196,6 +202,12 @@ def index(
             ]
         cache.put(SEARCH, planned.cache_key, {"key": search.key, "files": files})
     return {path: OutputFile(digest_of(data), data=data) for path, data in files.items()}, []
+
+
+def search_pending(planned: PlannedSite) -> bool:
+    """Whether this build left the site's index for the next one to make."""
+    search = planned.search
+    return search is not None and search.cached is None and search.later
 
 
 def conclude(
