@@ -189,3 +189,25 @@ def test_check_makes_and_audits_the_index_writing_nothing(
     assert result.exit_code == 0, result.output
     assert 3 in indexed  # the personal site's index made again, with the new post
     assert project.snapshot() == before
+
+
+def test_a_build_asked_to_leave_the_index_for_later_publishes_none_and_is_not_current(
+    project: Project,
+) -> None:
+    """What serve does for an edit: the pages at once, no index (never an old one the
+    audit of the new pages could not vouch for); the next build makes it."""
+    from splitblog.build import build
+    from splitblog.config import load_config
+
+    corpus(project)
+    project.build()
+    project.post("2026-02-08-new", HOME, title="Newer", body="Capercaillie.\n")
+    config = load_config(project.root / "splitblog.toml")
+    result = build(config, search_later=True)
+    assert result.search_pending
+    assert project.exists(HOME, "posts/new/index.html")
+    assert not project.exists(HOME, "pagefind")  # the changed site: none until made
+    assert project.exists(PRO, "pagefind/pagefind-entry.json")  # unchanged: kept
+    again = build(config)
+    assert not again.up_to_date and not again.search_pending
+    assert "Capercaillie" in text_of(project, HOME)
