@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from splitblog.config.addresses import address, address_problem
+from splitblog.config.persona import PersonaChecks
 from splitblog.config.schema import (
     FEED_KINDS,
     HOSTS,
@@ -48,6 +49,7 @@ KINDS: dict[str, tuple[type, ...]] = {
     "boolean": (bool,),
     "list of strings": (list,),
     "table": (dict,),
+    "string or table": (str, dict),
 }
 
 
@@ -78,7 +80,7 @@ def load_config(path: Path, output: Path | None = None) -> Config:
     return _Reader(path).read(raw, output)
 
 
-class _Reader:
+class _Reader(PersonaChecks):
     def __init__(self, path: Path):
         self.path = path
         self.root = path.parent
@@ -136,6 +138,7 @@ class _Reader:
         output_dir = (output if output is not None else self.root / values["output_dir"]).resolve()
         sites = values["sites"]
         self.check_distinct(sites)
+        self.check_comment_ties(sites)
         self.check_folders(content_dir, output_dir, sites, named="content" in raw)
         if output is not None:
             configured = (self.root / values["output_dir"]).resolve()
@@ -203,6 +206,7 @@ class _Reader:
         self.site_name = name
         values = self.table(SiteConfig, table, f"sites.{name}.")
         values["title"] = values["title"] or name
+        self.check_reply_address(table, values, f"sites.{name}.")
         return SiteConfig(name=name, **values)
 
     def check_base_url(self, value: Any, key: str) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 POLICIES = ("deny", "strip", "allow")
@@ -74,11 +74,114 @@ class Author:
         check="avatar",
     )
     bio: str = option("string", "a sentence about the author, in the theme's footer", default="")
+    links: tuple[tuple[str, str], ...] = option(
+        "table",
+        "the persona's profiles, name → address (linkedin, mastodon, github, flickr …): "
+        'shown by the theme with rel="me"; another site\'s are never shown here',
+        default=(),
+        check="author_links",
+    )
 
     @property
     def avatar_name(self) -> str:
         """The avatar's file name on the site (it is copied to the site's root)."""
         return Path(self.avatar).name if self.avatar else ""
+
+
+COMMENT_MODES = ("off", "email")
+
+
+@dataclass(frozen=True)
+class Giscus:
+    """Comments in GitHub Discussions, through giscus."""
+
+    provider: ClassVar[str] = "giscus"
+    repo: str = option(
+        "string",
+        "owner/name of the public GitHub repository holding the discussions",
+        default="",
+        check="comment_repo",
+        shown_default="required",
+    )
+    repo_id: str = option(
+        "string",
+        "the repository's id (giscus.app tells it)",
+        default="",
+        check="required",
+        shown_default="required",
+    )
+    category: str = option(
+        "string",
+        "the discussions' category",
+        default="",
+        check="required",
+        shown_default="required",
+    )
+    category_id: str = option(
+        "string",
+        "the category's id (giscus.app tells it)",
+        default="",
+        check="required",
+        shown_default="required",
+    )
+    mapping: str = option(
+        "string",
+        "what names a post's discussion: pathname, url, title or og:title",
+        default="pathname",
+        check="comment_mapping",
+    )
+    reactions: bool = option("boolean", "reactions on the post", default=True)
+    theme: str = option(
+        "string", "giscus's theme (the default follows light and dark)",
+        default="preferred_color_scheme",
+    )  # fmt: skip
+    host: str = option(
+        "string", "a giscus server of your own", default="https://giscus.app", check="comment_url"
+    )
+
+
+@dataclass(frozen=True)
+class Utterances:
+    """Comments in GitHub issues, through utterances."""
+
+    provider: ClassVar[str] = "utterances"
+    repo: str = option(
+        "string",
+        "owner/name of the public GitHub repository holding the issues",
+        default="",
+        check="comment_repo",
+        shown_default="required",
+    )
+    issue_term: str = option(
+        "string",
+        "what names a post's issue: pathname, url, title or og:title",
+        default="pathname",
+        check="comment_mapping",
+    )
+    label: str = option("string", "a label given to the issues", default="")
+    theme: str = option(
+        "string", "utterances' theme (the default follows light and dark)",
+        default="preferred-color-scheme",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Isso:
+    """Comments on an Isso server of your own."""
+
+    provider: ClassVar[str] = "isso"
+    url: str = option(
+        "string",
+        "the Isso server's address, e.g. https://comments.example.net/",
+        default="",
+        check="comment_url",
+        shown_default="required",
+    )
+
+
+COMMENT_SERVICES: dict[str, type[Giscus | Utterances | Isso]] = {
+    kind.provider: kind for kind in (Giscus, Utterances, Isso)
+}
 
 
 @dataclass(frozen=True)
@@ -196,6 +299,22 @@ class SiteConfig:
     )
     deploy: DeployConfig | None = option(
         "table", "where `splitblog deploy` publishes the site", default=None, check="deploy"
+    )
+    comments: str | Giscus | Utterances | Isso = option(
+        "string or table",
+        '"off", "email" (a "reply by email" link to the persona, the post\'s title as subject) '
+        'or a table for an embedded service: { provider = "giscus", … }, "utterances" or "isso"',
+        default="email",
+        check="comments",
+    )
+    comments_policy: str = option(
+        "string", "a sentence shown beside the comments (what is welcome, what is not)", default=""
+    )
+    toc: bool = option(
+        "boolean",
+        "a table of contents on each post with two headings or more (a post's `toc:` decides "
+        "for itself)",
+        default=False,
     )
 
     def policy_toward(self, other: str) -> str:

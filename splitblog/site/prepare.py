@@ -21,6 +21,7 @@ from splitblog.model import Entry, SitePlan
 from splitblog.routing.links import allowed_sites
 from splitblog.routing.plan import LinkIndex, find_collisions
 from splitblog.site.bodies import Body, finish
+from splitblog.site.comforts import front_matter_problems
 from splitblog.site.files import Copier, FileDigests, Wanted, copy_all
 from splitblog.site.markdown_store import MarkdownStore
 from splitblog.site.pages import PageTask, SitePages, menu_links
@@ -74,6 +75,7 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
         )
         bodies[entry.url] = body
         problems.extend(found)
+        problems.extend(front_matter_problems(entry))  # toc, comments, series
     if problems:  # pages would show stripped links: stop before anything else
         return PreparedSite(plan, None, (), {}, tuple(problems))
     view = site_view(site, menu_links(plan), allowed_sites(site, config))
