@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,33 +16,50 @@ import click
 
 from splitblog import __version__
 from splitblog.config import Config, find_config, load_config
-from splitblog.errors import DeployError, OutputError, SplitblogError, file_system_problem
+from splitblog.errors import (
+    DeployError,
+    OutputError,
+    Problem,
+    SplitblogError,
+    file_system_problem,
+)
 from splitblog.model import BuildOptions
 
 
-def _fail(error: SplitblogError) -> None:
+def _fail(error: SplitblogError, writes: bool = True) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
     if not isinstance(error, DeployError):  # a deploy's failure is its one line
         count = len(error.problems)
-        click.echo(f"{count} problem{'s' * (count != 1)} found; nothing was written.", err=True)
+        # A command that never writes says only what it found (not "nothing was written",
+        # which would suggest that it could have).
+        tail = "; nothing was written." if writes else "."
+        click.echo(f"{count} problem{'s' * (count != 1)} found{tail}", err=True)
     sys.exit(error.exit_code)
 
 
-def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+def warn(warnings: Iterable[Problem]) -> None:
+    """Warnings: printed like problems, on stderr, and the exit status stays 0."""
+    for problem in warnings:
+        click.echo(f"warning: {problem}", err=True)
+
+
+def reports_errors(command: Callable[..., Any] | None = None, *, writes: bool = True) -> Any:
     """Print a SplitblogError's problems (never a traceback) and exit with its code."""
+    if command is None:
+        return functools.partial(reports_errors, writes=writes)
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except SplitblogError as error:
-            _fail(error)
+            _fail(error, writes)
         except OSError as error:  # a full disk, a read-only folder: one line, no traceback
             problem = file_system_problem(error)
             if problem is None:
                 raise
-            _fail(OutputError(problem))
+            _fail(OutputError(problem), writes)
         except KeyboardInterrupt:
             click.echo(
                 "Interrupted. Every site folder holds a complete build: the previous one "
@@ -137,6 +154,7 @@ def build(
         )
         return
     print_reports(config, result)
+    warn(result.warnings)
     if timings:
         click.echo("  ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings))
 
@@ -154,6 +172,7 @@ def check(sites: tuple[str, ...], drafts: bool, future: bool, config_path: Path 
     config = load(config_path)
     result = run_build(config, BuildOptions(sites=sites, drafts=drafts, future=future), write=False)
     assert result.routing is not None
+    warn(result.warnings)
     counts = ", ".join(
         f"{name}: {len(plan.posts)} posts, {len(plan.pages)} pages"
         for name, plan in result.routing.plans.items()
@@ -176,7 +195,7 @@ def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @cli.command("list")
 @listing_options
-@reports_errors
+@reports_errors(writes=False)
 def list_(drafts: bool, future: bool, config_path: Path | None) -> None:
     """Every post and page against every site: its address there, or why not.
 
@@ -197,7 +216,7 @@ def list_(drafts: bool, future: bool, config_path: Path | None) -> None:
 @cli.command()
 @click.argument("path")
 @listing_options
-@reports_errors
+@reports_errors(writes=False)
 def explain(path: str, drafts: bool, future: bool, config_path: Path | None) -> None:
     """How each site publishes one post or page (PATH: its .md file or bundle folder).
 
