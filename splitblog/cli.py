@@ -346,5 +346,44 @@ def deploy(sites: tuple[str, ...], dry_run: bool, force: bool, config_path: Path
     print_result(result)
 
 
+@cli.command("import")
+@click.argument("kind", type=click.Choice(("blogger", "wordpress", "jekyll", "hugo", "feed")))
+@click.argument("source")
+@click.option(
+    "--audience",
+    "-a",
+    "audiences",
+    multiple=True,
+    metavar="NAME",
+    help="A site the posts are for (repeat for several), or all. Without it the posts get "
+    "no audience, and the build refuses them until each is tagged.",
+)
+@click.option(
+    "--download-images", is_flag=True, help="Fetch the posts' remote images into their bundles."
+)
+@config_option
+@reports_errors
+def import_(
+    kind: str,
+    source: str,
+    audiences: tuple[str, ...],
+    download_images: bool,
+    config_path: Path | None,
+) -> None:
+    """Bring an existing blog's posts into content/: KIND is blogger, wordpress (their
+    export file), jekyll (the site's folder), hugo (its content folder) or feed (an RSS
+    or Atom file, or its URL).
+
+    Running it again updates what it wrote before and adds nothing twice; a post edited
+    since is left alone. Comments, settings and other people's names are never imported.
+    """
+    from splitblog.importers import run_import
+    from splitblog.terminal.imports import print_report
+
+    config = load(config_path)
+    report = run_import(config, kind, source, audiences, download_images)
+    print_report(report, click.echo)
+
+
 def main() -> None:
     cli(prog_name="splitblog")
