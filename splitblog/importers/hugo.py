@@ -20,6 +20,9 @@ from splitblog.importers.folders import MARKUP, moment, read_config, split, word
 from splitblog.importers.model import Batch, Item, SourceError
 
 REF = re.compile(r"\{\{<\s*(?:rel)?ref\s+\"?([^\"\s>]+)\"?\s*>\}\}")
+# {{< figure src="…" alt="…" >}}: an image, which Markdown says.
+FIGURE = re.compile(r"\{\{<\s*figure\s+([^>]*?)\s*/?>\}\}")
+ATTRIBUTE = re.compile(r"(\w+)=\"([^\"]*)\"")
 CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json")
 
 
@@ -50,15 +53,21 @@ def read(folder: Path, label: str) -> Batch:
             and (path.parent / "index.md").is_file()
         ):
             continue  # a bundle's own Markdown file (a resource), read with its index.md
+        if rel == "_index.md":
+            skipped.append((rel, "the home page's text: splitblog's home page lists the posts"))
+            continue
         item = _read(folder, path, rel)
         if isinstance(item, str):
             skipped.append((rel, item))
         else:
             items.append(item)
-    by_name = {}
+    by_name: dict[str, Item] = {}
     for item in items:
-        stem = item.origin.removesuffix("/index.md").rpartition("/")[2].rpartition(".")[0]
-        by_name[item.origin] = by_name[stem] = by_name[item.origin.rpartition(".")[0]] = item
+        path = item.origin.removesuffix("/index.md")
+        name = path.rpartition("/")[2]
+        for key in (item.origin, path, path.rpartition(".")[0], name, name.rpartition(".")[0]):
+            if key:
+                by_name.setdefault(key, item)
     return Batch(tuple(_refs(item, by_name) for item in items), tuple(skipped), (), base)
 
 
@@ -135,7 +144,16 @@ def _refs(item: Item, by_name: dict[str, Item]) -> Item:
         fragment = "#" + match.group(1).split("#", 1)[1] if "#" in match.group(1) else ""
         return target.old_urls[0] + fragment
 
-    return replace(item, body=REF.sub(ref, item.body)) if "ref" in item.body else item
+    def figure(match: re.Match[str]) -> str:
+        attrs = dict(ATTRIBUTE.findall(match.group(1)))
+        if "src" not in attrs:
+            return match.group(0)
+        alt = attrs.get("alt") or attrs.get("caption") or attrs.get("title") or ""
+        return f"![{alt}]({attrs['src']})"
+
+    if "{{<" not in item.body:
+        return item
+    return replace(item, body=FIGURE.sub(figure, REF.sub(ref, item.body)))
 
 
 def _modified(path: Path):  # type: ignore[no-untyped-def]

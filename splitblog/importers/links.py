@@ -7,6 +7,12 @@ import posixpath
 import re
 from urllib.parse import unquote, urljoin, urlsplit
 
+# Addresses of pages splitblog makes: an old address there is never an alias.
+MADE = re.compile(
+    r"^/(?:index\.html?)?$|^/(?:tags|archive|page|pagefind)(?:/|$)|"
+    r"^/(?:atom\.xml|rss\.xml|feed\.json|sitemap\.xml|robots\.txt|404\.html)$"
+)
+
 # Blogger serves one blog under every country's domain (x.blogspot.de, x.blogspot.co.uk).
 BLOGSPOT = re.compile(r"^(.+)\.blogspot\.[a-z.]+$")
 
@@ -86,5 +92,7 @@ class LinkMap:
     def absolute(self, address: str) -> str:
         """A root-relative address made absolute on the old blog's host (when known)."""
         if self.base and address.startswith("/") and not address.startswith("//"):
+            if MADE.match(urlsplit(address).path):  # the home page, a tag: the new site's
+                return address
             return urljoin(self.base, address)
         return address

@@ -72,7 +72,7 @@ def _item(element: ET.Element, kind: str, number: int, title: str, draft: bool, 
     old = []
     if link and "?" not in urlsplit(link).path and not draft:
         old.append(link)
-    if post_id:  # WordPress answers /?p=ID (and /?page_id=ID) for every post
+    if post_id and not draft:  # WordPress answers /?p=ID (and /?page_id=ID) for every post
         old.append(f"/?{'page_id' if kind == 'page' else 'p'}={post_id}")
     tags = []
     for category in children(element, "category"):

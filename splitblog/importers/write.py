@@ -23,17 +23,12 @@ import yaml
 
 from splitblog.config import Config
 from splitblog.content.generators import template_tags
-from splitblog.content.slugs import make_slug, slug_problem
+from splitblog.content.slugs import make_slug, slug_from_filename, slug_problem
 from splitblog.importers.bodies import Body, convert_body
-from splitblog.importers.links import LinkMap, address_key, host_key, root_path
+from splitblog.importers.links import MADE, LinkMap, address_key, host_key, root_path
 from splitblog.importers.model import Batch, Item, Report
 
 ID_LINE = re.compile(r"^import_id:\s*(.+?)\s*$", re.M)
-# Addresses of pages splitblog makes: an old address there is never an alias.
-MADE = re.compile(
-    r"^/(?:index\.html?)?$|^/(?:tags|archive|page|pagefind)(?:/|$)|"
-    r"^/(?:atom\.xml|rss\.xml|feed\.json|sitemap\.xml|robots\.txt|404\.html)$"
-)
 
 
 @dataclass(frozen=True)
@@ -106,7 +101,10 @@ def _unquote(value: str) -> str:
 def _plan(config: Config, batch: Batch, existing: dict[str, Path], report: Report) -> list[Planned]:
     content = config.content_dir
     taken: set[str] = set()  # paths below content/, case folded
-    slugs: set[str] = set()  # post slugs: two posts of one slug would share an address
+    ours = {existing[i.source_id] for i in batch.items if i.source_id in existing}
+    # Slugs in use by posts and pages this import did not write: two of one slug would
+    # share an address (the build would refuse both).
+    slugs = {kind: _slugs_in(content / folder, ours) for kind, folder in FOLDERS.items()}
     planned: list[Planned] = []
     seen_ids: set[str] = set()
     for item in batch.items:
@@ -118,8 +116,8 @@ def _plan(config: Config, batch: Batch, existing: dict[str, Path], report: Repor
             report.skipped.append((f"{item.origin} ({item.title})", "it has no date"))
             continue
         slug = _slug(item)
-        if item.kind == "post":
-            slug = _unique(slug, slugs)
+        if item.kind in slugs:
+            slug = _unique(slug, slugs[item.kind])
         old = existing.get(item.source_id)
         if old is not None:
             path = old
@@ -142,6 +140,20 @@ def _plan(config: Config, batch: Batch, existing: dict[str, Path], report: Repor
         key = rel[: -len("/index.md")] + ".md" if rel.endswith("/index.md") else rel
         planned.append(Planned(item, path, key, slug, old, []))
     return planned
+
+
+FOLDERS = {"post": "posts", "page": "pages"}
+
+
+def _slugs_in(folder: Path, ours: set[Path]) -> set[str]:
+    """The slugs the files of a folder take by their names (a bundle by its folder's)."""
+    found = set()
+    for path in folder.rglob("*.md") if folder.is_dir() else ():
+        if path in ours or path.name == "_index.md":
+            continue
+        stem = path.parent.name if path.name == "index.md" else path.stem
+        found.add(slug_from_filename(stem))
+    return found
 
 
 def _slug(item: Item) -> str:

@@ -279,12 +279,15 @@ def find_collisions(site: str, claimed: Iterable[tuple[str, str]]) -> list[Probl
         if folded in seen:
             other_path, other = seen[folded]
             same = "the same" if other_path == path else "nearly the same (letter case only)"
+            alias = "the alias " in owner or "the alias " in other
             problems.append(
                 Problem(
                     f"{owner} and {other} both write {same} output path on {site}: "
                     f"{'/' + path if other_path == path else f'/{other_path} vs /{path}'}",
-                    path=owner if "/" in owner else None,
-                    hint="give one of them another slug",
+                    path=owner if "/" in owner and " " not in owner else None,
+                    hint="remove the alias, or give the other page another slug"
+                    if alias
+                    else "give one of them another slug",
                 )
             )
         else:
