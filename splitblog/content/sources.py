@@ -268,7 +268,7 @@ class _Parser:
             aliases=self.aliases(meta, alias_key) if alias_key else (),
             expires=expires,
             no_audience=no_audience,
-            warnings=tuple(sorted(warnings)),
+            warnings=tuple(sorted(warnings, key=lambda w: w[0])),
         )
 
     def named_date(self) -> date | None:

@@ -90,6 +90,9 @@ def route(
         problems[site.name] = [
             *tag_collisions(site.name, posts),
             *find_collisions(site.name, claims(plan)),
+            # static/x and static/<site>/x: two files for one path (the copies would keep
+            # one silently); against the pages, prepare checks them with the other copies.
+            *find_collisions(site.name, ((p, config.rel(f)) for p, f in files)),
         ]
         plans[site.name] = plan
     for stale in memo.keys() - used:  # edited or gone since the last build

@@ -19,7 +19,7 @@ from splitblog.config import FEED_FILES, Config
 from splitblog.content.slugs import tag_slug
 from splitblog.model import Entry, ListPage, SitePlan, TagPlan
 from splitblog.site import feeds
-from splitblog.site.aliases import alias_key, redirect_page
+from splitblog.site.aliases import MOVED, alias_key, redirect_page
 from splitblog.site.bodies import Body
 from splitblog.site.hosts import host_files
 from splitblog.site.templates import render_template, site_fragments
@@ -31,7 +31,7 @@ TITLE_404 = "Page not found"
 TITLE_TAGS = "Tags"
 TITLE_ARCHIVE = "Archive"
 TAGGED = "Tagged “{}”"
-GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TAGGED.format(""))
+GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TAGGED.format(""), MOVED)
 
 
 @dataclass(frozen=True)
