@@ -6,11 +6,12 @@ filters again — each later stage receives one site's plan and nothing else.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from splitblog.config import Config, SiteConfig
+from splitblog.config.schema import PERMALINKS
 from splitblog.content.only import view
 from splitblog.content.slugs import folder_slug, tag_identity, tag_slug
 from splitblog.errors import Problem
@@ -72,7 +73,7 @@ def route(
                 ident = (f"{site.name}\x1f{site.permalinks!r}", source.key, source.digest)
                 used.add(ident)
                 if ident not in memo:
-                    memo[ident] = _entry(source, site)
+                    memo[ident] = _addressed(_entry(source, site.name), site)
                 entry = memo[ident]
                 if entry.text is not source.body and view(source, site.name).empty:
                     # Emptied by `::: only` blocks (the text is the body itself when it
@@ -130,35 +131,49 @@ def unassigned(sources: Sequence[Source], options: BuildOptions) -> list[Problem
     ]
 
 
-def _entry(source: Source, site: SiteConfig) -> Entry:
-    override = source.override_for(site.name)
+def _entry(source: Source, site: str) -> Entry:
+    override = source.override_for(site)
     slug = (override and override.slug) or source.slug
-    if source.key.endswith("/_index.md"):  # Hugo's section page: the section's address
-        folder = source.key.removeprefix("pages/").rpartition("/")[0]
-        folder = folder_slug(folder)
-        url = f"{folder}/" if folder else ""
-    elif source.kind == "post":
-        url = permalink(site.permalink("post"), slug, source.date, "")
-    else:  # pages keep their folder: pages/work/cv.md → work/cv/
-        folder = source.key.removeprefix("pages/").rpartition("/")[0]
-        if source.bundle:
-            folder = folder.rpartition("/")[0]
-        folder = folder_slug(folder)
-        url = permalink(site.permalink("page"), slug, source.date, f"{folder}/" if folder else "")
+    url = address(source, slug, None)
     tags = override.tags if override and override.tags is not None else source.tags
     aliases = source.aliases + (override.aliases if override else ())
     return Entry(
         source=source,
-        site=site.name,
+        site=site,
         title=(override and override.title) or source.title,
         slug=slug,
         url=url,
-        text=site_text(source, site.name),
+        text=site_text(source, site),
         summary=(override and override.summary) or source.summary,
         tags=tags,
         extra=source.extra + (override.extra if override else ()),
         aliases=tuple(dict.fromkeys(aliases)),
     )
+
+
+def address(source: Source, slug: str, site: SiteConfig | None) -> str:
+    """The site-relative URL of a source on a site (None: by the default patterns)."""
+    patterns = site or _DEFAULT_SITE
+    if source.key.endswith("/_index.md"):  # Hugo's section page: the section's address
+        folder = folder_slug(source.key.removeprefix("pages/").rpartition("/")[0])
+        return f"{folder}/" if folder else ""
+    if source.kind == "post":
+        return permalink(patterns.permalink("post"), slug, source.date, "")
+    folder = source.key.removeprefix("pages/").rpartition("/")[0]  # pages/work/cv.md → work/
+    if source.bundle:
+        folder = folder.rpartition("/")[0]
+    folder = folder_slug(folder)
+    return permalink(patterns.permalink("page"), slug, source.date, f"{folder}/" if folder else "")
+
+
+def _addressed(entry: Entry, site: SiteConfig) -> Entry:
+    """The entry at the address the site's permalinks give it."""
+    if site.permalinks == PERMALINKS:
+        return entry
+    return replace(entry, url=address(entry.source, entry.slug, site))
+
+
+_DEFAULT_SITE = SiteConfig(name="-")
 
 
 def site_text(source: Source, site: str) -> str:
