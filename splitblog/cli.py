@@ -200,8 +200,9 @@ def list_(drafts: bool, future: bool, config_path: Path | None) -> None:
     """Every post and page against every site: its address there, or why not.
 
     A cell is the page's address on that site, or the reason it is not there: draft,
-    future, audience (the site is not in its audience) or only-block empty (all of its
-    text is in ::: only blocks for other sites). Writes nothing.
+    future, expired, no audience (the file names none), audience (the site is not in its
+    audience) or only-block empty (all of its text is in ::: only blocks for other
+    sites). Writes nothing.
     """
     from splitblog.errors import ContentError
     from splitblog.listing import listing
