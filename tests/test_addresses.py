@@ -304,3 +304,53 @@ def test_external_paths_must_be_root_relative(project: Project) -> None:
         "sites.personal.links.external_paths: 'cgi-bin/' is not a root-relative path"
         in result.stderr
     )
+
+
+@pytest.mark.parametrize("alias", ["/a/%2e%2e/%2e%2e/etc.html", "/a/%2E%2E/x/", "/%00.html"])
+def test_an_alias_cannot_climb_out_of_the_site(project: Project, alias: str) -> None:
+    project.post("x", audience="personal", aliases=[alias])
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert (
+        f"would leave the personal site's folder (the alias '{alias}' of content/posts/x.md)"
+        in result.stderr
+    )
+    assert not project.exists("personal", "")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["![x](\\assets\\x.jpg)", '<img src=" /assets/x.jpg">', "<IMG SRC=/assets/x.jpg>",
+     "[x](/assets/x.jpg#part)", "[x]: /assets/x.jpg\n\n[see][x]", "<a href='/assets/x.jpg?v=2'>x</a>"],
+)  # fmt: skip
+def test_a_root_relative_address_leading_nowhere_however_written(
+    project: Project, written: str
+) -> None:
+    project.post("a", audience="personal", body=written + "\n")
+    result = project.run("build")
+    assert result.exit_code == 1, result.output
+    # Refused either as leading nowhere or (read as relative by the image rule) as an
+    # image missing beside the post: never published pointing nowhere.
+    assert (
+        "is nothing on this site" in result.stderr or "not found next to this post" in result.stderr
+    )
+
+
+def test_a_link_in_static_pointing_outside_the_project_is_refused(
+    project: Project, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret\n")
+    (project.root / "static").mkdir()
+    (project.root / "static" / "s.txt").symlink_to(secret)
+    project.post("a", audience="personal")
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert "static/s.txt: symbolic link points outside the project" in result.stderr
+
+
+def test_alias_collisions_by_letter_case(project: Project) -> None:
+    project.post("a", audience="personal", aliases=["/Old/Page.html"])
+    project.post("b", audience="personal", aliases=["/old/page.html"])
+    result = project.run("build")
+    assert result.exit_code == 1 and "nearly the same (letter case only)" in result.stderr

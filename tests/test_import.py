@@ -444,3 +444,50 @@ def test_aliases_two_posts_claim_are_left_out_and_listed(project: Project, tmp_p
     )
     assert "old address /tags/ left out: splitblog makes a page there" in result.stdout
     project.build()
+
+
+def test_a_jekyll_link_home_needs_no_attention(project: Project) -> None:
+    result = project.run("import", "jekyll", str(FIXTURES / "jekyll"))
+    assert result.exit_code == 0, result.output
+    assert "leads nowhere" not in result.stdout
+    assert "4 files written without an audience" in result.stdout
+
+
+TAKEOUT = """<?xml version='1.0' encoding='utf-8'?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:blogger="http://schemas.google.com/blogger/2018">
+<id>tag:blogger.com,1999:blog-42</id>
+<title>Takeout blog</title>
+<link rel="alternate" type="text/html" href="https://takeout.blogspot.com/"/>
+<entry>
+  <id>tag:blogger.com,1999:blog-42.post-1</id>
+  <blogger:type>POST</blogger:type><blogger:status>LIVE</blogger:status>
+  <blogger:filename>/2018/05/spring.html</blogger:filename>
+  <author><name>Owner Name</name></author>
+  <title>Spring</title><content type="html">&lt;p&gt;Blossoms.&lt;/p&gt;</content>
+  <published>2018-05-01T10:00:00Z</published><category term="seasons"/>
+</entry>
+<entry>
+  <id>tag:blogger.com,1999:blog-42.post-2</id>
+  <blogger:type>COMMENT</blogger:type><blogger:parent>tag:blogger.com,1999:blog-42.post-1</blogger:parent>
+  <author><name>Takeout Commenter</name></author>
+  <title>Nice</title><content type="html">Nice blossoms, from Takeout Commenter</content>
+</entry>
+<entry>
+  <id>tag:blogger.com,1999:blog-42.post-3</id>
+  <blogger:type>POST</blogger:type><blogger:status>DELETED</blogger:status>
+  <title>Gone</title><content type="html">gone</content><published>2018-06-01T10:00:00Z</published>
+</entry>
+</feed>
+"""
+
+
+def test_blogger_takeout_format(project: Project, tmp_path: Path) -> None:
+    source = tmp_path / "feed.atom"
+    source.write_text(TAKEOUT)
+    result = project.run("import", "blogger", str(source), "-a", "personal")
+    assert result.exit_code == 0, result.output
+    assert "Imported 1, updated 0, unchanged 0, skipped 1" in result.stdout
+    assert "entry 3: deleted on Blogger" in result.stdout and "1 comments" in result.stdout
+    text = content_text(project)
+    assert "Takeout Commenter" not in text and "Owner Name" not in text
+    assert "aliases:\n- /2018/05/spring.html\n" in text and "- seasons" in text

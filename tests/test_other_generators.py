@@ -238,3 +238,9 @@ def test_explain_and_list_never_say_nothing_was_written(project: Project) -> Non
     project.write("content/posts/bad.md", "no front matter\n")
     listed = project.run("list")
     assert listed.exit_code == 1 and "nothing was written" not in listed.stderr
+
+
+def test_redirect_from_is_aliases(project: Project) -> None:
+    project.post("moved", audience="personal", redirect_from=["/2015/old.html"])
+    project.build()
+    assert "url=https://home.example.net/posts/moved/" in project.read("personal", "2015/old.html")

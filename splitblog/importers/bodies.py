@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from splitblog.importers.fetch import FetchError, Image
 from splitblog.importers.html import convert
-from splitblog.importers.links import LinkMap
+from splitblog.importers.links import MADE, LinkMap
 from splitblog.importers.model import Item
 
 IMAGE_ENDINGS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".heic", ".tif",
@@ -85,7 +85,7 @@ def _markdown(
                 absolute = links.absolute(address)
                 if absolute != address:
                     new = (image(absolute) if _is_image(absolute) else None) or absolute
-                else:
+                elif not MADE.match(urlsplit(address).path):  # the home page, a tag: fine
                     body.notes.append(f"{address} leads nowhere on the new site")
         elif new is None and _is_image(address):
             new = image(address)

@@ -285,11 +285,13 @@ def find_collisions(site: str, claimed: Iterable[tuple[str, str]]) -> list[Probl
     seen: dict[str, tuple[str, str]] = {}
     for path, owner in claimed:
         if not is_safe_relpath(path):
+            named = "/" in owner and " " not in owner  # a file, or "the alias … of a file"
             problems.append(
                 Problem(
-                    f"output path '{path}' would leave the {site} site's folder",
-                    path=owner if "/" in owner else None,
-                    hint="use a plain slug",
+                    f"output path '{path}' would leave the {site} site's folder"
+                    + ("" if named else f" ({owner})"),
+                    path=owner if named else None,
+                    hint="use a plain slug" if named else "write the address it had",
                 )
             )
             continue

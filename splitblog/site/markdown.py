@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 # Part of every Markdown cache key: HTML rendered by another version of the engine, its
 # plugins or the highlighter is never reused. Bump the first part when splitblog's own
 # processing of the HTML changes.
-ENGINE = "splitblog-md/4 " + " ".join(
+ENGINE = "splitblog-md/5 " + " ".join(
     f"{name}={version(name)}" for name in ("markdown-it-py", "mdit-py-plugins", "pygments")
 )
 MORE = "<!-- more -->"
