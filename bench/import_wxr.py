@@ -17,10 +17,28 @@ import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-WORDS = (
-    "campaign funnel budget retention launch audience channel brand metric quarter growth "
-    "report pricing segment content partner review target result plan"
-).split()
+WORDS = [
+    "campaign",
+    "funnel",
+    "budget",
+    "retention",
+    "launch",
+    "audience",
+    "channel",
+    "brand",
+    "metric",
+    "quarter",
+    "growth",
+    "report",
+    "pricing",
+    "segment",
+    "content",
+    "partner",
+    "review",
+    "target",
+    "result",
+    "plan",
+]
 
 
 def body(rng: random.Random, number: int, total: int) -> str:
