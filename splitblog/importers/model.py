@@ -66,6 +66,7 @@ class Report:
     attention: list[tuple[str, str]] = field(default_factory=list)  # (file, what)
     audience: tuple[str, ...] = ()  # as given; empty: the posts wait to be tagged
     unassigned: int = 0  # files written without an audience
+    default_audience: str | None = None  # the configuration's, which such files then get
 
     def counts(self) -> dict[str, int]:
         return {

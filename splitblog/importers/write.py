@@ -49,7 +49,7 @@ class Planned:
 
 
 def write(config: Config, batch: Batch, options: Options, fetch: Callable[..., Any]) -> Report:
-    report = Report(audience=options.audience)
+    report = Report(audience=options.audience, default_audience=config.default_audience)
     report.skipped.extend(batch.skipped)
     report.left_out.extend(batch.left_out)
     content = config.content_dir

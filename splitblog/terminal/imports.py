@@ -32,7 +32,13 @@ def print_report(report: Report, echo: Callable[[str], None]) -> None:
         for where, what in report.attention[: SHOWN * 5]:
             echo(f"  {where}: {what}")
         _more(len(report.attention), echo, SHOWN * 5)
-    if report.unassigned:
+    if report.unassigned and report.default_audience:
+        echo(
+            f"{report.unassigned} file{'s' * (report.unassigned != 1)} written without an "
+            f"audience: until you tag them, they go where default_audience sends them "
+            f"({report.default_audience})."
+        )
+    elif report.unassigned:
         echo(
             f"{report.unassigned} file{'s' * (report.unassigned != 1)} written without an "
             "audience: the build refuses each until you add `audience:` to it (`splitblog "
