@@ -7,15 +7,11 @@ front matter included) and collected, so one run names them all.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import re
-import tomllib
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from splitblog.config import Config
-from splitblog.content.frontmatter import HANDLERS, TooLarge
 from splitblog.content.generators import (
     ALIAS_KEYS,
     EXPIRY_KEYS,
@@ -28,13 +24,13 @@ from splitblog.content.generators import (
     template_tags,
     words,
 )
+from splitblog.content.header import split
 from splitblog.content.only import file_problems
 from splitblog.content.only import parse as parse_blocks
 from splitblog.content.slugs import slug_from_filename, slug_problem
 from splitblog.content.values import (
     FORBIDDEN_CHAR,
     forbidden_characters,
-    forbidden_in,
     shown,
     yaml_type,
 )
@@ -60,9 +56,6 @@ KNOWN_KEYS = (
     *ALIAS_KEYS,
 )
 OVERRIDE_KEYS = ("title", "summary", "tags", "slug", "aliases")
-TOML_HINT = 'check the quoting: text in "…", dates as 2026-11-25, one key = value a line'
-TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]", re.M)
-TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 def digest_bytes(data: bytes) -> str:
@@ -113,96 +106,11 @@ class _Parser:
         self.problems.add(message, path=self.rel, line=line, hint=hint)
 
     def parse(self, text: str) -> Source:
-        meta, body, body_line = self.split(text)
+        meta, body, body_line = split(text, self.rel, self.file.kind, self.problems, self.lines)
         self.problems.raise_if_any()
         source = self.check(meta, body, body_line)
         self.problems.raise_if_any()
         return source
-
-    def split(self, text: str) -> tuple[dict, str, int]:
-        handler = next((h for h in HANDLERS if h.detect(text)), None)
-        if handler is None:
-            self.problems.add(
-                "no front matter",
-                path=self.rel,
-                line=1,
-                hint="start the file with a --- block giving at least title"
-                + (", date" if self.file.kind == "post" else ""),
-            )
-            return {}, text, 1
-        bounds = list(itertools.islice(handler.FM_BOUNDARY.finditer(text), 2))
-        if len(bounds) < 2:
-            self.problems.add(
-                f"front matter opened with {handler.START_DELIMITER} is never closed",
-                path=self.rel,
-                line=1,
-                hint=f"end it with a line {handler.START_DELIMITER}",
-            )
-            return {}, text, 1
-        start, end = bounds[0], bounds[1]
-        fm_text = text[start.end() : end.start()]
-        fm_line = text.count("\n", 0, start.end()) + 1  # line of fm_text's first character
-        body_start = end.end() + 1 if text[end.end() : end.end() + 1] == "\n" else end.end()
-        body = text[body_start:]
-        body_line = text.count("\n", 0, body_start) + 1
-        try:
-            meta = handler.load(fm_text)
-        except TooLarge as exc:
-            mark = exc.problem_mark
-            self.problems.add(
-                f"front matter is too large: {exc.problem}",
-                path=self.rel,
-                line=fm_line + mark.line if mark is not None else fm_line,
-                hint="front matter holds a few keys: move long data out of it",
-            )
-            return {}, body, body_line
-        except tomllib.TOMLDecodeError as exc:
-            message = str(exc)
-            found = TOML_LINE.search(message)
-            last = fm_line + fm_text.count("\n") - 1  # "at end of document": the last line
-            line = fm_line + int(found.group(1)) - 1 if found else last
-            self.problems.add(
-                f"front matter is not valid TOML: {TOML_LINE.sub('', message).strip()}",
-                path=self.rel,
-                line=line,
-                hint=TOML_HINT,
-            )
-            return {}, body, body_line
-        except Exception as exc:  # yaml raises many types; each is a user's syntax error
-            mark = getattr(exc, "problem_mark", None)
-            line = fm_line + mark.line if mark is not None else fm_line
-            problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
-            context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-            if context and start is not None and start.line != getattr(mark, "line", None):
-                problem += f" ({context} that starts on line {fm_line + start.line})"
-            self.problems.add(
-                f"front matter is not valid YAML: {problem}",
-                path=self.rel,
-                line=line,
-                hint="check the quoting and indentation",
-            )
-            return {}, body, body_line
-        if meta is None:
-            meta = {}
-        if not isinstance(meta, dict):
-            self.problems.add(
-                "front matter must be a mapping of keys to values",
-                path=self.rel,
-                line=fm_line + 1,
-                hint="write key: value lines, e.g. title: My post",
-            )
-            return {}, body, body_line
-        for match in TOP_KEY.finditer(fm_text):
-            self.lines.setdefault(match.group(1), fm_line + fm_text.count("\n", 0, match.start()))
-        for key, value in meta.items():
-            bad = forbidden_in(value) or forbidden_in(key)
-            if bad is not None:
-                self.error(
-                    f"{key} holds the control character U+{ord(bad):04X}",
-                    str(key),
-                    "remove the escape that makes it: web pages and feeds cannot hold it",
-                )
-        return meta, body, body_line
 
     # -- fields ------------------------------------------------------------------------
     def check(self, meta: dict, body: str, body_line: int) -> Source:
