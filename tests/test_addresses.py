@@ -354,3 +354,17 @@ def test_alias_collisions_by_letter_case(project: Project) -> None:
     project.post("b", audience="personal", aliases=["/old/page.html"])
     result = project.run("build")
     assert result.exit_code == 1 and "nearly the same (letter case only)" in result.stderr
+
+
+def test_a_static_file_at_a_theme_files_path_names_both(project: Project) -> None:
+    from splitblog.theming import static_files
+
+    theme_file = sorted(static_files(project.root, "personal"))[0]
+    project.write(f"static/{theme_file}", "/* mine */\n")
+    project.post("a", audience="personal")
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert (
+        f"static/{theme_file} and " in result.stderr
+        or f"and static/{theme_file} both write" in result.stderr
+    )

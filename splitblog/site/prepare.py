@@ -137,7 +137,11 @@ def _copies(
     for path, file in plan.static:  # static/ and static/<site>/: every one is published
         wanted.append(Wanted(path, file, config.rel(file), keep_metadata=keep))
     copier = Copier(inputs.digests, image_dir, site.publish_as_is, site.name)
-    return copy_all(copier, wanted)
+    files, problems = copy_all(copier, wanted)
+    # Two files for one path (a static/ file named like the theme's stylesheet or the
+    # avatar): the copies would keep one silently. Said, naming both.
+    problems += find_collisions(site.name, ((w.out_path, w.label) for w in wanted))
+    return files, problems
 
 
 def site_paths(plan: SitePlan, config: Config) -> Iterator[str]:
