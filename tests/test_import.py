@@ -491,3 +491,20 @@ def test_blogger_takeout_format(project: Project, tmp_path: Path) -> None:
     text = content_text(project)
     assert "Takeout Commenter" not in text and "Owner Name" not in text
     assert "aliases:\n- /2018/05/spring.html\n" in text and "- seasons" in text
+
+
+def test_a_long_front_matter_does_not_hide_the_import_id(project: Project, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    tags = "".join(f'<category term="a-rather-long-tag-number-{n}"/>' for n in range(800))
+    feed.write_text(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><link href="https://x.example.org/"/>'
+        "<entry><id>one</id><title>Long</title><published>2020-01-01T00:00:00Z</published>"
+        f'<link href="https://x.example.org/long/"/>{tags}'
+        "<content type='html'>&lt;p&gt;Body.&lt;/p&gt;</content></entry></feed>"
+    )
+    assert project.run("import", "feed", str(feed)).exit_code == 0
+    written = next((project.root / "content" / "posts").iterdir()).read_text()
+    assert written.index("import_id:") > 8192  # past what a first block read would see
+    again = project.run("import", "feed", str(feed))
+    assert "Imported 0, updated 0, unchanged 1" in again.stdout
+    assert len(list((project.root / "content" / "posts").iterdir())) == 1

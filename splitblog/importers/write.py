@@ -72,18 +72,20 @@ def write(config: Config, batch: Batch, options: Options, fetch: Callable[..., A
 
 # -- finding what an earlier import wrote ------------------------------------------------------
 def find_imported(content: Path) -> dict[str, Path]:
-    """import_id → file, for every post and page an import wrote."""
+    """import_id → file, for every post and page an import wrote (its front matter read
+    whole: a long summary must not hide the id, or a second run would add the post twice)."""
     found: dict[str, Path] = {}
     for section in ("posts", "pages"):
-        for path in (
-            sorted((content / section).rglob("*.md")) if (content / section).is_dir() else ()
-        ):
+        folder = content / section
+        for path in sorted(folder.rglob("*.md")) if folder.is_dir() else ():
             try:
-                with path.open("rb") as file:
-                    head = file.read(8192).decode("utf-8", "replace")
+                text = path.read_bytes().decode("utf-8", "replace")
             except OSError:
                 continue
-            match = ID_LINE.search(head.split("\n---", 1)[0] if head.startswith("---") else "")
+            if not text.startswith("---"):
+                continue
+            end = text.find("\n---", 3)
+            match = ID_LINE.search(text[: end if end > 0 else len(text)])
             if match:
                 found.setdefault(_unquote(match.group(1)), path)
     return found
@@ -262,6 +264,8 @@ def _decide(
         if not target.exists() or target.read_bytes() != data:
             writes.append((target, data))
     notes = _notes(plan, body)
+    if not plan.item.title.strip():
+        notes.append("it had no title: one was made from its address; write a better one")
     for note in notes:
         report.attention.append((config.rel(path), note))
     if current_text is None:
