@@ -38,6 +38,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from splitblog.audit.normalize import contains_words, normalize
+from splitblog.audit.reading import read_output
 from splitblog.config import FEED_FILES, Config, SiteConfig
 from splitblog.content.only import view
 from splitblog.content.slugs import tag_slug
@@ -543,8 +544,8 @@ def own_pieces(
     yield _cased(skeleton(site))
     for path in shipped_theme:
         key = ("shipped", str(path))
-        if key not in memo:
-            memo[key] = _cased(path.read_text(encoding="utf-8", errors="replace"))
+        if key not in memo:  # read as its readers meet it: a stylesheet's comments, not max-width
+            memo[key] = read_output(path.name, path.read_bytes()).cased
         yield memo[key]
 
 

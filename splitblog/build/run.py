@@ -49,6 +49,9 @@ class BuildResult:
     # A `fresh` build of what the no-op check found current: built and audited again,
     # with the same output.
     was_current: bool = False
+    # What is built but may not be meant (a Liquid tag published as text, an alias no
+    # host serves): printed, and the exit status stays 0.
+    warnings: tuple[Problem, ...] = ()
 
 
 class Stages:
@@ -124,7 +127,9 @@ def build(
             sites, routing = _pipeline(config, options, selected, cache, None, stages)
         finally:
             cache.close()
-        return BuildResult(sites, False, time.perf_counter() - started, routing, tuple(stages.laps))
+        seconds = time.perf_counter() - started
+        warned = _warnings(config, routing, selected)
+        return BuildResult(sites, False, seconds, routing, tuple(stages.laps), warnings=warned)
     own_cache = cache is None
     with build_lock(config):
         cache = cache or open_cache(config)
@@ -156,7 +161,10 @@ def build(
             seconds = time.perf_counter() - started
             manifests = {r.name: r.manifest for r in sites}
             laps = tuple(stages.laps)
-            return BuildResult(sites, False, seconds, routing, laps, manifests, bool(current))
+            warned = _warnings(config, routing, selected)
+            return BuildResult(
+                sites, False, seconds, routing, laps, manifests, bool(current), warned
+            )
         finally:
             if own_cache:
                 cache.close()
@@ -172,7 +180,8 @@ def _pipeline(
     in_place: bool = False,
 ) -> tuple[tuple[SiteReport, ...], Routing]:
     from splitblog.build import sites
-    from splitblog.routing.plan import route
+    from splitblog.content.walk import discover_static
+    from splitblog.routing.plan import route, unassigned
     from splitblog.site.files import FileDigests
     from splitblog.site.markdown_store import MarkdownStore
     from splitblog.site.prepare import SiteInputs, prepare
@@ -187,8 +196,12 @@ def _pipeline(
 
     with stages.lap("content"):
         sources, known = _read_content(config, cache, problems, stages)
+        static, found = discover_static(config)
+        problems.extend(found)
+    problems.extend(unassigned(sources, options))
     with stages.lap("routing"):
-        routing, collisions = route(config, sources, options, known, cache.memo(ENTRIES_MEMO))
+        memo = cache.memo(ENTRIES_MEMO)
+        routing, collisions = route(config, sources, options, known, memo, static)
     for name in selected:
         of_site(name, collisions[name])
     store = MarkdownStore(cache)
@@ -264,6 +277,12 @@ def _read_content(
         cache.delete(space, gone)
     sources = [by_key[f.key] for f in files if f.key in by_key]
     return sources, frozenset(f.key for f in files)
+
+
+def _warnings(config: Config, routing: Routing, selected: Sequence[str]) -> tuple[Problem, ...]:
+    from splitblog.routing.plan import warnings
+
+    return tuple(warnings(config, routing, selected))
 
 
 def _raise(

@@ -16,6 +16,7 @@ POLICIES = ("deny", "strip", "allow")
 FEED_KINDS = ("atom", "rss", "json")
 FEED_FILES = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 HOSTS = ("github-pages", "netlify", "cloudflare-pages", "s3")
+PERMALINKS = (("posts", "/posts/{slug}/"), ("pages", "/{path}{slug}/"))
 
 
 @dataclass(frozen=True)
@@ -274,10 +275,19 @@ class SiteConfig:
     )
     links: tuple[tuple[str, str], ...] = option(
         "table",
-        "the policy toward each other site: deny, strip or allow",
+        "the policy toward each other site: deny, strip or allow; and external_paths, "
+        'root-relative paths served by something else (e.g. ["/cgi-bin/", "/old.png"])',
         default=(),
         check="links",
         shown_default="deny toward every site",
+    )
+    permalinks: tuple[tuple[str, str], ...] = option(
+        "table",
+        "posts and pages addresses, from {year} {month} {day} {slug} (and {path} for "
+        'pages), ending in / or .html, e.g. posts = "/{year}/{month}/{slug}.html"',
+        default=PERMALINKS,
+        check="permalinks",
+        shown_default='posts = "/posts/{slug}/", pages = "/{path}{slug}/"',
     )
     keep_image_metadata: bool = option(
         "boolean",
@@ -317,8 +327,15 @@ class SiteConfig:
         default=False,
     )
 
+    # links.external_paths, read with the links table (read.py: check_links)
+    external_paths: tuple[str, ...] = ()
+
     def policy_toward(self, other: str) -> str:
         return dict(self.links).get(other, "deny")
+
+    def permalink(self, kind: str) -> str:
+        """The address pattern of the site's posts or pages (kind: post or page)."""
+        return dict(self.permalinks).get(kind + "s") or dict(PERMALINKS)[kind + "s"]
 
     @functools.cached_property  # asked for every URL of every page
     def path_prefix(self) -> str:

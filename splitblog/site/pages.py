@@ -19,6 +19,7 @@ from splitblog.config import FEED_FILES, Config
 from splitblog.content.slugs import tag_slug
 from splitblog.model import Entry, ListPage, SitePlan, TagPlan
 from splitblog.site import feeds
+from splitblog.site.aliases import MOVED, alias_key, redirect_page
 from splitblog.site.bodies import Body
 from splitblog.site.comforts import (
     Related,
@@ -39,7 +40,7 @@ TITLE_TAGS = "Tags"
 TITLE_ARCHIVE = "Archive"
 TAGGED = "Tagged “{}”"
 TAG_FEED = "atom.xml"  # each tag's own feed, tags/<slug>/atom.xml (when the site has Atom)
-GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TAGGED.format(""))
+GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TAGGED.format(""), MOVED)
 
 
 @dataclass(frozen=True)
@@ -189,8 +190,13 @@ class SitePages:
         tasks.append(
             PageTask("robots.txt", _key(self.site_key, "robots"), lambda: feeds.robots(self.site))
         )
-        for path, data in host_files(self.site).items():
+        for path, data in host_files(self.site, self.plan.aliases).items():
             tasks.append(PageTask(path, _key(self.site_key, path, data), lambda data=data: data))
+        tasks.extend(
+            PageTask(a.path, alias_key(self.site, a), lambda a=a: redirect_page(self.site, a))
+            for a in self.plan.aliases
+            if a.path
+        )
         return tasks
 
     def _neighbour(self, entry: Entry | None) -> Link | None:
