@@ -28,6 +28,7 @@ points at, resolved against the page: matched by where it leads, not by its spel
 from __future__ import annotations
 
 import calendar
+import html
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -62,6 +63,11 @@ MIN_RUN = 15
 ABSOLUTE = r"(?!\s*<?(?:[A-Za-z][A-Za-z0-9+.-]*:|//))"
 LINK_TARGET = re.compile(r"\]\(" + ABSOLUTE + r"[^)]*\)")
 LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:" + ABSOLUTE + r".*$", re.M)
+MARKUP = re.compile(r"<!--.*?-->|<[^>]*>", re.S)  # raw HTML tags: the text between stays
+# Emphasis, code and link brackets abut the words they mark; quote, list, heading and
+# table marks stand apart from them.
+MARKS = str.maketrans({"*": "", "_": "", "`": "", "~": "", "[": "", "]": "", "(": " ",
+                       ")": " ", "|": " ", "#": " ", ">": " "})  # fmt: skip
 
 # Text the build writes by itself in its pages: a foreign title such as "Tagged" is no
 # leak when the site shows it for this reason. Taken from pages.py and views.py, as what
@@ -461,13 +467,19 @@ def skeleton(site: SiteConfig) -> str:
 
 
 def without_targets(text: str) -> str:
-    """The text without the link targets it names (each pattern tried only when it can
-    match: this runs over every own post)."""
+    """The text as a reader reads it, near enough to explain a hit: without the link
+    targets it names, and without Markdown's marks — "See [Letter Error](x.md)" and
+    "**those while** careful" say "See Letter Error" and "those while careful" (each
+    pattern tried only when it can match: this runs over every own post)."""
     if "](" in text:
         text = LINK_TARGET.sub("](", text)
     if "]:" in text:
         text = LINK_DEFINITION.sub("", text)
-    return text
+    if "<" in text:
+        text = MARKUP.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text.translate(MARKS)
 
 
 # -- what explains a hit ------------------------------------------------------------------
