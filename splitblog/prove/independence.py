@@ -1,0 +1,234 @@
+"""The independence proof: noninterference, the second lock of the separation guarantee.
+
+For each site S, the project is copied with everything S must not depend on replaced by
+different values of the same shape (perturb.py says what; knowledge.py what is kept),
+S alone is built from the copy — same options, same "now" — and its output is compared
+byte for byte with S's output from the real inputs (compare.py). Any difference means
+something foreign flowed into S, whatever the path: a template reading a file, a
+misparsed block, a count of foreign posts. If S cannot even be built from the copy
+where it could from the real inputs, S's success depends on foreign inputs: that is a
+finding too.
+
+This sits above the build (it calls it, twice per site) and below deploy and the CLI,
+which run it: `check` after its normal checks (unless --quick), `deploy` before it
+uploads anything.
+
+Only one cache is shared with the perturbed build: the rendered Markdown of S's own
+posts, which is keyed by the exact text rendered (a foreign block that leaked into
+that text changes the key, so a leak is never served from the cache). Everything else
+the perturbed build does afresh, into a folder of its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from splitblog.build import BuildResult, Progress, build, cache_dir, spare_root
+from splitblog.cache import MARKDOWN, MARKDOWN_HTML, Cache
+from splitblog.config import Config, load_config
+from splitblog.errors import AuditError, ConfigError, Problem, SplitblogError
+from splitblog.model import BuildOptions
+from splitblog.prove.compare import compare
+from splitblog.prove.perturb import Perturbation, perturb
+from splitblog.routing.plan import Routing
+
+SEED = 20261125  # the perturbation is the same at every run: a finding can be reproduced
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What the proof did for one site (the site passed)."""
+
+    site: str
+    files: int  # output files compared
+    perturbation: Perturbation
+
+
+def check(
+    config: Config, options: BuildOptions, *, quick: bool = False, progress: Progress | None = None
+) -> tuple[BuildResult, tuple[Proof, ...]]:
+    """`splitblog check`: everything a build checks, then (unless `quick`) the proof.
+
+    The build goes into a scratch output in the cache folder, removed at the end (and
+    the cache folder too when the check made it): nothing is written to the project's
+    output, nor to its cache database (what this run renders stays in memory). Its
+    sites are the originals the proof compares with, so the normal checks and the
+    proof share one build.
+    """
+    if quick:
+        return build(config, options, write=False, progress=progress), ()
+    options = replace(options, now=options.now or datetime.now(UTC))
+    selected = tuple(dict.fromkeys(options.sites)) or config.site_names
+    existed = cache_dir(config).exists()
+    try:
+        with _scratch(config) as scratch:
+            output = scratch / "original"
+            original = replace(config, output_dir=output)
+            cache = _memory_cache(config)
+            try:
+                result = build(original, options, progress=progress, cache=cache)
+                assert result.routing is not None
+                originals = {name: output / name for name in selected}
+                proofs = prove(
+                    config, options, selected, originals, result.routing, cache, progress, scratch
+                )
+            finally:
+                cache.close()
+                _remove_spares(original)
+    finally:
+        if not existed:  # a check leaves no trace in a project never built
+            shutil.rmtree(cache_dir(config), ignore_errors=True)
+    return result, proofs
+
+
+def _remove_spares(config: Config) -> None:
+    """The spare trees a build into a scratch output leaves in the cache folder."""
+    with contextlib.suppress(OSError):
+        spares = spare_root(config)
+        if spares.is_relative_to(cache_dir(config)):
+            shutil.rmtree(spares, ignore_errors=True)
+
+
+def prove_output(
+    config: Config,
+    options: BuildOptions,
+    sites: Sequence[str],
+    routing: Routing | None,
+    progress: Progress | None = None,
+) -> tuple[Proof, ...]:
+    """`splitblog deploy`: prove the sites as the output folder holds them — what is
+    about to be uploaded — also when the build had nothing to do (`routing` None)."""
+    if routing is None:
+        from splitblog.listing import read_project
+
+        routing = read_project(config, options).routing
+    cache = Cache(cache_dir(config) / "cache.sqlite", "", writable=False)
+    try:
+        originals = {name: config.output_dir / name for name in sites}
+        return prove(config, options, sites, originals, routing, cache, progress)
+    finally:
+        cache.close()
+
+
+def prove(
+    config: Config,
+    options: BuildOptions,
+    sites: Sequence[str],
+    originals: Mapping[str, Path],
+    routing: Routing,
+    markdown: Cache,
+    progress: Progress | None = None,
+    scratch: Path | None = None,
+) -> tuple[Proof, ...]:
+    """Prove each site's independence; raise an AuditError naming every difference.
+
+    `originals`: each site's output from the real inputs; `routing`: the real build's;
+    `markdown`: a cache holding the rendered Markdown of the real build.
+    """
+    assert options.now is not None  # both builds of a site must see the same "now"
+    report = progress or (lambda what, done, total: None)
+    problems: list[Problem] = []
+    proofs: list[Proof] = []
+    with contextlib.ExitStack() as stack:
+        if scratch is None:
+            scratch = stack.enter_context(_scratch(config))
+        for done, site in enumerate(sites):
+            report("independence", done, len(sites))
+            found, proof = _prove_site(
+                config, options, site, originals[site], routing, markdown, report, scratch
+            )
+            problems.extend(found)
+            if proof is not None:
+                proofs.append(proof)
+        report("independence", len(sites), len(sites))
+    if problems:
+        raise AuditError(problems)
+    return tuple(proofs)
+
+
+def _prove_site(
+    config: Config,
+    options: BuildOptions,
+    site: str,
+    original: Path,
+    routing: Routing,
+    markdown: Cache,
+    report: Progress,
+    scratch: Path,
+) -> tuple[list[Problem], Proof | None]:
+    folder = Path(tempfile.mkdtemp(prefix=f"{site}-", dir=scratch))
+    try:
+        perturbation = perturb(config, routing, site, options, folder / "project", SEED)
+        output = folder / "public"
+        try:
+            copy = load_config(perturbation.config_path, output)
+        except ConfigError as error:  # the proof's own doing: say so, never pass
+            return [_cannot(site, "its configuration", error)], None
+        cache = _seeded(markdown, routing, site)
+        try:
+            build(
+                copy,
+                replace(options, sites=(site,)),
+                cache=cache,
+                progress=lambda what, done, total: report(f"{site}: {what}", done, total),
+            )
+        except SplitblogError as error:
+            return [_cannot(site, "the build", error)], None
+        finally:
+            cache.close()
+        problems = compare(site, original, output / site)
+        files = sum(1 for p in original.rglob("*") if p.is_file())
+        return problems, (None if problems else Proof(site, files, perturbation))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _cannot(site: str, what: str, error: SplitblogError) -> Problem:
+    shown = "; ".join(str(p) for p in error.problems[:3])
+    more = f" (and {len(error.problems) - 3} more)" if len(error.problems) > 3 else ""
+    return Problem(
+        f"independence: the {site} site cannot be built when what it must not know "
+        f"changes ({what} failed: {shown}{more})",
+        hint=f"the {site} site's success depends on other sites' posts or settings: look "
+        "for what reads them (a link, a template, a file) — it must not",
+    )
+
+
+def _memory_cache(config: Config) -> Cache:
+    """The project's cache, read and never written: what this run adds stays in memory."""
+    return Cache(cache_dir(config) / "cache.sqlite", "", writable=False, keep=True)
+
+
+def _seeded(markdown: Cache, routing: Routing, site: str) -> Cache:
+    """A cache in memory alone, holding the rendered Markdown of the site's own posts."""
+    from splitblog.site.markdown_store import markdown_key
+
+    seeded = Cache(None, "", keep=True)
+    keys = [markdown_key(entry) for entry in routing.plans[site].entries]
+    for namespace in (MARKDOWN, MARKDOWN_HTML):
+        for key, value in markdown.get_many(namespace, keys).items():
+            seeded.put(namespace, key, value)
+    seeded.commit()
+    return seeded
+
+
+@contextlib.contextmanager
+def _scratch(config: Config) -> Iterator[Path]:
+    """A folder for the proof's copies and outputs: in the project's cache folder when
+    it can be written (hard links need one file system), else in the system's."""
+    try:
+        base = cache_dir(config)
+        base.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="proof-", dir=base))
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="splitblog-proof-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,83 @@
+"""What one site may know of the project — the line between kept and perturbed.
+
+A site S may know its own posts and pages (what it publishes: routing's plan), its own
+configuration and theme, the other sites' names (they are audience keys, written in
+every post), and — through its `allow` policies, the one sanctioned crossing — the
+addresses of the other sites it allows and of the posts it can link to there.
+
+Two more things are kept because S's outcome legitimately depends on them, and the proof
+would otherwise report a dependence that is no leak:
+
+- a foreign post that S's own text names (its file name, its bundle folder or its slug
+  appears in the text of a post S publishes): under `strip` the link is removed only
+  because its target exists and is foreign; renamed or removed, the link would point
+  at nothing, which is an error (PRODUCT.md: "the target does not exist: the build
+  fails"). Its address (file name, slug, dates) is kept; its title, text and tags are
+  not. The test is by name, over the whole text, so it errs towards keeping.
+- another site's base_url that S's own text names (its host appears in it), or that
+  shares S's host: a full or root-relative address is judged by the site that owns it
+  (the longest base_url prefix), so where the other site lives decides what S's own
+  link means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from splitblog.config import Config
+from splitblog.model import Entry, Source
+from splitblog.routing.links import allowed_sites
+from splitblog.routing.plan import Routing
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    site: str
+    published: frozenset[str]  # the source keys the site publishes
+    allowed: frozenset[str]  # the other sites its policy is `allow` toward
+    others: tuple[str, ...]  # the other sites' names
+    own_text: str  # every file the site publishes, as text: what its links can name
+    kept_bases: frozenset[str]  # the other sites whose base_url stays
+
+    def named(self, *names: str) -> bool:
+        """Whether the site's own text names any of these (a file, a folder, a slug)."""
+        return any(n and (n in self.own_text or quote(n) in self.own_text) for n in names)
+
+    def address_kept(self, source: Source) -> bool:
+        """A foreign source whose address the site may know: on a site it allows, or
+        named by its own text (see the module's docstring)."""
+        if source.audience & self.allowed:
+            return True
+        file_name = source.key.rpartition("/")[2]
+        folder = source.bundle.rpartition("/")[2] if source.bundle else ""
+        return self.named(file_name, folder, source.slug)
+
+
+def knowledge(config: Config, routing: Routing, site: str) -> Knowledge:
+    me = config.site(site)
+    entries = routing.plans[site].entries
+    published = frozenset(e.source.key for e in entries)
+    text = "\n".join(_own_text(config, e) for e in entries)
+    host = urlsplit(me.base_url).netloc
+    allowed = frozenset(o.name for o in allowed_sites(me, config))
+    kept = set(allowed)
+    for other in config.sites:
+        theirs = urlsplit(other.base_url).netloc
+        if other.name != site and (theirs == host or theirs in text):
+            kept.add(other.name)
+    others = tuple(n for n in config.site_names if n != site)
+    return Knowledge(site, published, allowed, others, text, frozenset(kept))
+
+
+def _own_text(config: Config, entry: Entry) -> str:
+    """A published file as the site sees it: its front matter, and its body without
+    the other sites' `::: only` blocks (a link in one of those is not the site's)."""
+    try:
+        raw = (config.content_dir / entry.source.key).read_text("utf-8-sig", errors="replace")
+    except OSError:
+        return entry.text
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    body = entry.source.body
+    front = raw[: len(raw) - len(body)] if body and raw.endswith(body) else raw
+    return front + "\n" + entry.text
