@@ -1,9 +1,15 @@
 """What one site may know of the project — the line between kept and perturbed.
 
-A site S may know its own posts and pages (what it publishes: routing's plan), its own
+A site S may know its own posts and pages, its own
 configuration and theme, the other sites' names (they are audience keys, written in
 every post), and — through its `allow` policies, the one sanctioned crossing — the
 addresses of the other sites it allows and of the posts it can link to there.
+
+Its own posts and pages are decided here, from each source's audience, draft flag and
+date, not taken from routing's plan: routing is what the proof tests, and a post that
+a broken routing publishes on S must still count as foreign to S. (A source this rule
+gives S that routing does not publish — emptied by its only-blocks, say — is kept: a
+kept input that is not used can hide nothing.)
 
 Two more things are kept because S's outcome legitimately depends on them, and the proof
 would otherwise report a dependence that is no leak:
@@ -26,7 +32,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from splitblog.config import Config
-from splitblog.model import Entry, Source
+from splitblog.content.only import visible_text
+from splitblog.model import BuildOptions, Source
 from splitblog.routing.links import allowed_sites
 from splitblog.routing.plan import Routing
 
@@ -34,7 +41,7 @@ from splitblog.routing.plan import Routing
 @dataclass(frozen=True)
 class Knowledge:
     site: str
-    published: frozenset[str]  # the source keys the site publishes
+    published: frozenset[str]  # the source keys that are the site's own
     allowed: frozenset[str]  # the other sites its policy is `allow` toward
     others: tuple[str, ...]  # the other sites' names
     own_text: str  # every file the site publishes, as text: what its links can name
@@ -54,11 +61,19 @@ class Knowledge:
         return self.named(file_name, folder, source.slug)
 
 
-def knowledge(config: Config, routing: Routing, site: str) -> Knowledge:
+def is_own(source: Source, site: str, options: BuildOptions) -> bool:
+    """Whether the site may know a source: PRODUCT.md's partition, stated once more."""
+    assert options.now is not None
+    if site not in source.audience or (source.draft and not options.drafts):
+        return False
+    return options.future or source.date is None or source.date <= options.now
+
+
+def knowledge(config: Config, routing: Routing, site: str, options: BuildOptions) -> Knowledge:
     me = config.site(site)
-    entries = routing.plans[site].entries
-    published = frozenset(e.source.key for e in entries)
-    text = "\n".join(_own_text(config, e) for e in entries)
+    own = [s for s in routing.sources if is_own(s, site, options)]
+    published = frozenset(s.key for s in own)
+    text = "\n".join(_own_text(config, s, site) for s in own)
     host = urlsplit(me.base_url).netloc
     allowed = frozenset(o.name for o in allowed_sites(me, config))
     kept = set(allowed)
@@ -70,14 +85,15 @@ def knowledge(config: Config, routing: Routing, site: str) -> Knowledge:
     return Knowledge(site, published, allowed, others, text, frozenset(kept))
 
 
-def _own_text(config: Config, entry: Entry) -> str:
-    """A published file as the site sees it: its front matter, and its body without
+def _own_text(config: Config, source: Source, site: str) -> str:
+    """A file of the site as the site sees it: its front matter, and its body without
     the other sites' `::: only` blocks (a link in one of those is not the site's)."""
+    shown = visible_text(source.body, site)
     try:
-        raw = (config.content_dir / entry.source.key).read_text("utf-8-sig", errors="replace")
+        raw = (config.content_dir / source.key).read_text("utf-8-sig", errors="replace")
     except OSError:
-        return entry.text
+        return shown
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    body = entry.source.body
+    body = source.body
     front = raw[: len(raw) - len(body)] if body and raw.endswith(body) else raw
-    return front + "\n" + entry.text
+    return front + "\n" + shown

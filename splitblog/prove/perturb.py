@@ -9,8 +9,10 @@ replaced by values of the same shape (garble.py), everything it may know kept
   it is published), its body garbled line by line, its bundle files renamed and
   replaced by other files of the same kind. Its address (file name, slug, dates) is
   kept where S may know it: on a site S allows, or named by S's own text.
-- one such post removed (one whose address S cannot know), and one added, for another
-  site (or, in a one-site project, as a draft or a future post).
+- one such post removed (one whose address S cannot know), and two added, for other
+  sites (or, in a one-site project, as drafts or future posts): one more and one
+  less, and the number of foreign posts changes too (the same number would hide a
+  count).
 - in a post S publishes: the text of the other sites' `::: only` blocks garbled (the
   block lines themselves, with their site names, kept), and the other sites'
   overrides (`personal: {title: …}`) replaced — the slug kept for a site S allows, as
@@ -60,7 +62,7 @@ class Perturbation:
     foreign: int  # foreign posts and pages perturbed
     blocks: int  # posts of the site whose other sites' blocks or overrides changed
     removed: str | None  # the foreign source left out (its key)
-    added: str | None  # the foreign post added (its key)
+    added: tuple[str, ...]  # the foreign posts added (their keys)
 
 
 @dataclass
@@ -81,7 +83,7 @@ def perturb(
 ) -> Perturbation:
     """Write the perturbed copy of `config`'s project for `site` into `dest`."""
     assert options.now is not None  # the proof builds both sides at one "now"
-    know = knowledge(config, routing, site)
+    know = knowledge(config, routing, site, options)
     garble = Garbler(seed, options.now, ZoneInfo(config.timezone))
     copy = _Copy(config, know, garble, dest)
     sources = {s.key: s for s in routing.sources}
@@ -106,13 +108,20 @@ def perturb(
                 link(path, copy.content / rel)
         else:
             _foreign_file(copy, owner, asset, path, places[owner.key])
-    added = _add(copy, options)
+    # Two more and one less: the number of foreign posts changes too.
+    added = [a for a in (_add(copy, options), _add(copy, options)) if a]
     raw = tomllib.loads(config.path.read_text(encoding="utf-8-sig"))
     perturbed = perturb_config(config, raw, know, garble, dest)
     config_path = dest / "splitblog.toml"
     config_path.write_text(tomli_w.dumps(perturbed), encoding="utf-8")
     return Perturbation(
-        site, dest, config_path, len(foreign), changed, removed.key if removed else None, added
+        site,
+        dest,
+        config_path,
+        len(foreign),
+        changed,
+        removed.key if removed else None,
+        tuple(added),
     )
 
 
