@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +43,9 @@ class BuildResult:
     seconds: float
     routing: Routing | None = field(default=None, repr=False)
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds), for --timings and bench/
+    # Each built site's files: path → digest of its bytes (also when nothing is written:
+    # what `check` would have written), for the independence proof (prove/).
+    outputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
 
 
 class Stages:
@@ -89,9 +92,11 @@ def build(
     """Build the selected sites; raise a SplitblogError naming every problem found.
 
     `write=False` is `check`: the same work, and nothing written anywhere. `cache`: an
-    open cache to use (and leave open), as `serve` keeps one between its rebuilds;
-    otherwise the project's cache is opened for this build alone. `atomic=False` updates
-    the output in place instead of swapping each site in whole (see writer.SiteTrees).
+    open cache to use (and leave open), as `serve` keeps one between its rebuilds (and
+    the independence proof does, to reuse what `check` rendered; with write=False it is
+    never committed); otherwise the project's cache is opened for this build alone.
+    `atomic=False` updates the output in place instead of swapping each site in whole
+    (see writer.SiteTrees).
     """
     started = time.perf_counter()
     options = options or BuildOptions()
@@ -108,12 +113,14 @@ def build(
         options = replace(options, now=datetime.now(UTC))
     stages = Stages(progress)
     if not write:
-        cache = Cache(cache_dir(config) / "cache.sqlite", "", writable=False)
+        reading = cache or Cache(cache_dir(config) / "cache.sqlite", "", writable=False)
         try:
-            sites, routing = _pipeline(config, options, selected, cache, None, stages)
+            sites, routing, outputs = _pipeline(config, options, selected, reading, None, stages)
         finally:
-            cache.close()
-        return BuildResult(sites, False, time.perf_counter() - started, routing, tuple(stages.laps))
+            if reading is not cache:
+                reading.close()
+        seconds = time.perf_counter() - started
+        return BuildResult(sites, False, seconds, routing, tuple(stages.laps), outputs)
     own_cache = cache is None
     with build_lock(config):
         cache = cache or open_cache(config)
@@ -124,7 +131,7 @@ def build(
             if state and still_current(state, fingerprint, config, selected, options):
                 return BuildResult((), True, time.perf_counter() - started)
             spares = spare_root(config)
-            sites, routing = _pipeline(
+            sites, routing, outputs = _pipeline(
                 config, options, selected, cache, spares, stages, in_place=not atomic
             )
             cache.put(
@@ -139,7 +146,7 @@ def build(
             with stages.lap("cache"):
                 cache.commit()
             seconds = time.perf_counter() - started
-            return BuildResult(sites, False, seconds, routing, tuple(stages.laps))
+            return BuildResult(sites, False, seconds, routing, tuple(stages.laps), outputs)
         finally:
             if own_cache:
                 cache.close()
@@ -153,7 +160,7 @@ def _pipeline(
     spares: Path | None,
     stages: Stages,
     in_place: bool = False,
-) -> tuple[tuple[SiteReport, ...], Routing]:
+) -> tuple[tuple[SiteReport, ...], Routing, dict[str, dict[str, str]]]:
     from splitblog.build import sites
     from splitblog.routing.plan import route
     from splitblog.site.files import FileDigests
@@ -199,12 +206,16 @@ def _pipeline(
     for site in audited:
         problems.extend(site.problems)
     _raise(problems, AuditError)
+    outputs = {
+        site.planned.prepared.name: {path: out.digest for path, out in site.files.items()}
+        for site in audited
+    }
     reports: list[SiteReport] = []
     if spares is not None:
         with stages.lap("write"):
             reports = [sites.publish(site) for site in audited]
             digests.save()
-    return tuple(reports), routing
+    return tuple(reports), routing, outputs
 
 
 def _read_content(

@@ -1,12 +1,15 @@
-"""Two builds of one site, compared byte for byte (file names included): each file that
-is missing, new or different is a finding, with a short excerpt of what differs."""
+"""Two builds of one site, compared file by file (names included) by the digests of
+their bytes: each file that is missing, new or different is a finding, with a short
+excerpt of what differs."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from splitblog.errors import Problem
+from splitblog.writer import file_digest
 
 MAX_FILES = 12  # files reported one by one per site; the rest are counted
 WINDOW = 70  # characters shown either side of the first difference
@@ -19,33 +22,54 @@ HINT = (
 )
 
 
-def compare(site: str, original: Path, perturbed: Path) -> list[Problem]:
-    """The differences between the site's output and its output from perturbed inputs."""
-    before, after = _tree(original), _tree(perturbed)
-    found: list[str] = []
+def manifest(root: Path) -> dict[str, str]:
+    """Every file of a site's folder: path → the digest of its bytes (as the build
+    gives each file it makes: a 128-bit BLAKE2b, so equal digests are equal bytes)."""
+    return {rel: file_digest(path) for rel, path in _tree(root).items()}
+
+
+def differences(before: Mapping[str, str], after: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(path, how) of each file missing, new or different after the perturbation."""
+    found = []
     for rel in sorted(before.keys() | after.keys()):
         if rel not in after:
-            found.append(f"{site}/{rel} is no longer made when what it must not know changes")
+            found.append((rel, "missing"))
         elif rel not in before:
+            found.append((rel, "new"))
+        elif before[rel] != after[rel]:
+            found.append((rel, "differs"))
+    return found
+
+
+def describe(
+    site: str, differing: Sequence[tuple[str, str]], original: Path, perturbed: Path
+) -> list[Problem]:
+    """The findings, the first few with an excerpt of what differs."""
+    found: list[str] = []
+    for rel, how in differing[:MAX_FILES]:
+        if how == "missing":
+            found.append(f"{site}/{rel} is no longer made when what it must not know changes")
+        elif how == "new":
             found.append(f"{site}/{rel} is made only when what it must not know changes")
         else:
-            old, new = before[rel].read_bytes(), after[rel].read_bytes()
-            if old != new:
-                found.append(
-                    f"{site}/{rel} differs when what it must not know changes: {excerpt(old, new)}"
-                )
-    problems = [
-        Problem(f"independence: {message}", hint=HINT.format(site=site))
-        for message in found[:MAX_FILES]
-    ]
-    if len(found) > MAX_FILES:
+            shown = excerpt(_bytes(original / rel), _bytes(perturbed / rel))
+            found.append(f"{site}/{rel} differs when what it must not know changes: {shown}")
+    problems = [Problem(f"independence: {m}", hint=HINT.format(site=site)) for m in found]
+    if len(differing) > MAX_FILES:
         problems.append(
             Problem(
-                f"independence: {len(found) - MAX_FILES} more files of {site} differ "
+                f"independence: {len(differing) - MAX_FILES} more files of {site} differ "
                 "when what it must not know changes"
             )
         )
     return problems
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def excerpt(old: bytes, new: bytes) -> str:

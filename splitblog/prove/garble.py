@@ -48,13 +48,25 @@ class Garbler:
     # -- text ------------------------------------------------------------------------------
     def letters(self, text: str) -> str:
         """Every letter and digit replaced, everything else kept; never the same text
-        when it has a letter or a digit."""
+        when it has a letter or a digit. (A substitution drawn afresh for each text, done
+        by str.translate: the proof garbles every foreign post of a project.)"""
         if not any(c.isalnum() for c in text):
             return text
-        while True:
-            out = "".join(self._char(c) for c in text)
+        for _attempt in range(8):
+            out = text.translate(self._table())
+            if not out.isascii():
+                out = "".join(self._char(c) if not c.isascii() else c for c in out)
             if out != text:
                 return out
+        return text + self.word()
+
+    def _table(self) -> dict[int, str]:
+        lower = [self.rng.choice(RARE) for _ in range(26)]
+        digits = [str(self.rng.randrange(10)) for _ in range(10)]
+        table = {ord("a") + i: c for i, c in enumerate(lower)}
+        table |= {ord("A") + i: c.upper() for i, c in enumerate(lower)}
+        table |= {ord("0") + i: d for i, d in enumerate(digits)}
+        return table
 
     def _char(self, c: str) -> str:
         if c.isdigit() and c.isascii():
@@ -84,7 +96,10 @@ class Garbler:
         stem, dot, suffix = file_name.rpartition(".")
         if not dot or not stem:
             stem, suffix = file_name, ""
-        new = "".join(self._char(c) if c.isalpha() else c for c in stem)
+        table = {k: v for k, v in self._table().items() if not chr(k).isdigit()}
+        new = stem.translate(table)
+        if not new.isascii():
+            new = "".join(self._char(c) if c.isalpha() and not c.isascii() else c for c in new)
         if new == stem:
             new = f"{stem}-{self.word()}"
         return f"{new}.{suffix}" if suffix else new

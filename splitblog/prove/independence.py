@@ -35,7 +35,7 @@ from splitblog.cache import MARKDOWN, MARKDOWN_HTML, Cache
 from splitblog.config import Config, load_config
 from splitblog.errors import AuditError, ConfigError, Problem, SplitblogError
 from splitblog.model import BuildOptions
-from splitblog.prove.compare import compare
+from splitblog.prove.compare import describe, differences, manifest
 from splitblog.prove.perturb import Perturbation, perturb
 from splitblog.routing.plan import Routing
 
@@ -56,44 +56,27 @@ def check(
 ) -> tuple[BuildResult, tuple[Proof, ...]]:
     """`splitblog check`: everything a build checks, then (unless `quick`) the proof.
 
-    The build goes into a scratch output in the cache folder, removed at the end (and
-    the cache folder too when the check made it): nothing is written to the project's
-    output, nor to its cache database (what this run renders stays in memory). Its
-    sites are the originals the proof compares with, so the normal checks and the
-    proof share one build.
+    The check's own build writes nothing, as always; its sites' files (their digests)
+    are the originals the proof compares with, so the normal checks and the proof share
+    one build, and what it rendered stays in memory for the proof to reuse. The proof's
+    copies live in a scratch folder in the cache folder, removed at the end (with the
+    cache folder itself when the check made it).
     """
     if quick:
         return build(config, options, write=False, progress=progress), ()
     options = replace(options, now=options.now or datetime.now(UTC))
     selected = tuple(dict.fromkeys(options.sites)) or config.site_names
     existed = cache_dir(config).exists()
+    cache = _memory_cache(config)
     try:
-        with _scratch(config) as scratch:
-            output = scratch / "original"
-            original = replace(config, output_dir=output)
-            cache = _memory_cache(config)
-            try:
-                result = build(original, options, progress=progress, cache=cache)
-                assert result.routing is not None
-                originals = {name: output / name for name in selected}
-                proofs = prove(
-                    config, options, selected, originals, result.routing, cache, progress, scratch
-                )
-            finally:
-                cache.close()
-                _remove_spares(original)
+        result = build(config, options, write=False, progress=progress, cache=cache)
+        assert result.routing is not None
+        proofs = prove(config, options, selected, result.outputs, result.routing, cache, progress)
     finally:
+        cache.close()
         if not existed:  # a check leaves no trace in a project never built
             shutil.rmtree(cache_dir(config), ignore_errors=True)
     return result, proofs
-
-
-def _remove_spares(config: Config) -> None:
-    """The spare trees a build into a scratch output leaves in the cache folder."""
-    with contextlib.suppress(OSError):
-        spares = spare_root(config)
-        if spares.is_relative_to(cache_dir(config)):
-            shutil.rmtree(spares, ignore_errors=True)
 
 
 def prove_output(
@@ -111,8 +94,9 @@ def prove_output(
         routing = read_project(config, options).routing
     cache = Cache(cache_dir(config) / "cache.sqlite", "", writable=False)
     try:
-        originals = {name: config.output_dir / name for name in sites}
-        return prove(config, options, sites, originals, routing, cache, progress)
+        trees = {name: config.output_dir / name for name in sites}
+        originals = {name: manifest(tree) for name, tree in trees.items()}
+        return prove(config, options, sites, originals, routing, cache, progress, trees)
     finally:
         cache.close()
 
@@ -121,29 +105,28 @@ def prove(
     config: Config,
     options: BuildOptions,
     sites: Sequence[str],
-    originals: Mapping[str, Path],
+    originals: Mapping[str, Mapping[str, str]],
     routing: Routing,
     markdown: Cache,
     progress: Progress | None = None,
-    scratch: Path | None = None,
+    trees: Mapping[str, Path] | None = None,
 ) -> tuple[Proof, ...]:
     """Prove each site's independence; raise an AuditError naming every difference.
 
-    `originals`: each site's output from the real inputs; `routing`: the real build's;
+    `originals`: each site's files from the real inputs (path → digest of the bytes);
+    `trees`: where those files are on disk, if they are (else, to show what differs,
+    the site is built again from the real inputs); `routing`: the real build's;
     `markdown`: a cache holding the rendered Markdown of the real build.
     """
     assert options.now is not None  # both builds of a site must see the same "now"
     report = progress or (lambda what, done, total: None)
     problems: list[Problem] = []
     proofs: list[Proof] = []
-    with contextlib.ExitStack() as stack:
-        if scratch is None:
-            scratch = stack.enter_context(_scratch(config))
+    with _scratch(config) as scratch:
         for done, site in enumerate(sites):
             report("independence", done, len(sites))
-            found, proof = _prove_site(
-                config, options, site, originals[site], routing, markdown, report, scratch
-            )
+            where = Where(originals[site], (trees or {}).get(site), scratch)
+            found, proof = _prove_site(config, options, site, where, routing, markdown, report)
             problems.extend(found)
             if proof is not None:
                 proofs.append(proof)
@@ -153,20 +136,28 @@ def prove(
     return tuple(proofs)
 
 
+@dataclass(frozen=True)
+class Where:
+    """One site's original files, and where the proof may work."""
+
+    files: Mapping[str, str]  # path → digest
+    tree: Path | None  # the files on disk, when they are
+    scratch: Path
+
+
 def _prove_site(
     config: Config,
     options: BuildOptions,
     site: str,
-    original: Path,
+    where: Where,
     routing: Routing,
     markdown: Cache,
     report: Progress,
-    scratch: Path,
 ) -> tuple[list[Problem], Proof | None]:
-    folder = Path(tempfile.mkdtemp(prefix=f"{site}-", dir=scratch))
+    folder = Path(tempfile.mkdtemp(prefix=f"{site}-", dir=where.scratch))
     try:
         perturbation = perturb(config, routing, site, options, folder / "project", SEED)
-        _share_compiled_templates(config, perturbation.root)
+        _share_compiled_templates(config, perturbation.root, where.scratch)
         output = folder / "public"
         try:
             copy = load_config(perturbation.config_path, output)
@@ -184,22 +175,44 @@ def _prove_site(
             return [_cannot(site, "the build", error)], None
         finally:
             cache.close()
-        problems = compare(site, original, output / site)
-        files = sum(1 for p in original.rglob("*") if p.is_file())
-        return problems, (None if problems else Proof(site, files, perturbation))
+        differing = differences(where.files, manifest(output / site))
+        if not differing:
+            return [], Proof(site, len(where.files), perturbation)
+        tree = where.tree or _original_tree(config, options, site, markdown, folder)
+        return describe(site, differing, tree, output / site), None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _share_compiled_templates(config: Config, copy: Path) -> None:
-    """The copy uses the project's compiled templates: Jinja keys each by the template's
-    file and source text, so S's unchanged templates are not compiled again (half the
-    cost of proving a small site) and a changed one can never be served stale."""
-    compiled = cache_dir(config) / "jinja"
-    if compiled.is_dir():
-        (copy / CACHE_FOLDER).mkdir(parents=True, exist_ok=True)
+def _original_tree(
+    config: Config, options: BuildOptions, site: str, markdown: Cache, folder: Path
+) -> Path:
+    """The site built from the real inputs into the scratch folder: for `check`, which
+    kept only digests, to show the text that differs (when something does)."""
+    output = folder / "original"
+    original = replace(config, output_dir=output)
+    try:
+        build(original, replace(options, sites=(site,)), cache=_seeded_all(markdown))
+    finally:
         with contextlib.suppress(OSError):
-            (copy / CACHE_FOLDER / "jinja").symlink_to(compiled, target_is_directory=True)
+            spares = spare_root(original)
+            if spares.is_relative_to(cache_dir(config)):
+                shutil.rmtree(spares, ignore_errors=True)
+    return output / site
+
+
+def _share_compiled_templates(config: Config, copy: Path, scratch: Path) -> None:
+    """The copy uses the project's compiled templates (or, in a project never built,
+    those of this run's other copies): Jinja keys each by the template's file and
+    source text, so S's unchanged templates are not compiled again (half the cost of
+    proving a small site) and a changed one is never served stale."""
+    compiled = cache_dir(config) / "jinja"
+    if not compiled.is_dir():
+        compiled = scratch / "jinja"
+        compiled.mkdir(exist_ok=True)
+    (copy / CACHE_FOLDER).mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        (copy / CACHE_FOLDER / "jinja").symlink_to(compiled, target_is_directory=True)
 
 
 def _cannot(site: str, what: str, error: SplitblogError) -> Problem:
@@ -216,6 +229,16 @@ def _cannot(site: str, what: str, error: SplitblogError) -> Problem:
 def _memory_cache(config: Config) -> Cache:
     """The project's cache, read and never written: what this run adds stays in memory."""
     return Cache(cache_dir(config) / "cache.sqlite", "", writable=False, keep=True)
+
+
+def _seeded_all(markdown: Cache) -> Cache:
+    """A cache in memory alone, holding all the rendered Markdown `markdown` has."""
+    seeded = Cache(None, "", keep=True)
+    for namespace in (MARKDOWN, MARKDOWN_HTML):
+        for key, value in markdown.get_all(namespace).items():
+            seeded.put(namespace, key, value)
+    seeded.commit()
+    return seeded
 
 
 def _seeded(markdown: Cache, routing: Routing, site: str) -> Cache:

@@ -28,6 +28,7 @@ would otherwise report a dependence that is no leak:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -36,6 +37,9 @@ from splitblog.content.only import visible_text
 from splitblog.model import BuildOptions, Source
 from splitblog.routing.links import allowed_sites
 from splitblog.routing.plan import Routing
+
+# What ends a file name or an address segment in Markdown, HTML or a URL.
+SEPARATORS = re.compile(r"[\s/()\[\]<>\"'#?|`=,;{}*!]+")
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,21 @@ class Knowledge:
     others: tuple[str, ...]  # the other sites' names
     own_text: str  # every file the site publishes, as text: what its links can name
     kept_bases: frozenset[str]  # the other sites whose base_url stays
+    words: frozenset[str]  # own_text cut where no file name or address goes on
 
     def named(self, *names: str) -> bool:
-        """Whether the site's own text names any of these (a file, a folder, a slug)."""
-        return any(n and (n in self.own_text or quote(n) in self.own_text) for n in names)
+        """Whether the site's own text names any of these (a file, a folder, a slug) as
+        a link or an address would: a whole segment between separators. A name that
+        holds a separator itself is looked for anywhere in the text."""
+        for name in names:
+            if not name:
+                continue
+            if SEPARATORS.search(name):
+                if name in self.own_text or quote(name) in self.own_text:
+                    return True
+            elif name in self.words or quote(name) in self.words:
+                return True
+        return False
 
     def address_kept(self, source: Source) -> bool:
         """A foreign source whose address the site may know: on a site it allows, or
@@ -82,7 +97,8 @@ def knowledge(config: Config, routing: Routing, site: str, options: BuildOptions
         if other.name != site and (theirs == host or theirs in text):
             kept.add(other.name)
     others = tuple(n for n in config.site_names if n != site)
-    return Knowledge(site, published, allowed, others, text, frozenset(kept))
+    words = frozenset(SEPARATORS.split(text))
+    return Knowledge(site, published, allowed, others, text, frozenset(kept), words)
 
 
 def _own_text(config: Config, source: Source, site: str) -> str:
