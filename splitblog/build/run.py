@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from splitblog.build.output import build_lock, cache_dir, spare_root
 from splitblog.build.uptodate import input_fingerprint, next_change, still_current, tree_id
-from splitblog.cache import ENTRIES_MEMO, SOURCES, STATE, Cache
+from splitblog.cache import ENTRIES_MEMO, SOURCES, STATE, Cache, Namespace
 from splitblog.config import Config
 from splitblog.content.walk import discover
 from splitblog.errors import AuditError, ContentError, Problem, SplitblogError
@@ -218,6 +218,15 @@ def _pipeline(
     return tuple(reports), routing, outputs
 
 
+def sources_space(config: Config) -> Namespace:
+    """Where the cache keeps a project's Sources: one row per content file, by its stamp
+    (a Source depends on the file and on these settings alone)."""
+    salt = repr(
+        (config.site_names, config.default_audience, config.timezone, str(config.content_dir))
+    )
+    return SOURCES.within(hashlib.blake2b(salt.encode(), digest_size=8).hexdigest())
+
+
 def _read_content(
     config: Config, cache: Cache, problems: list[Problem], stages: Stages
 ) -> tuple[list[Source], frozenset[str]]:
@@ -226,10 +235,7 @@ def _read_content(
 
     files, found = discover(config)
     problems.extend(found)
-    salt = repr(
-        (config.site_names, config.default_audience, config.timezone, str(config.content_dir))
-    )
-    space = SOURCES.within(hashlib.blake2b(salt.encode(), digest_size=8).hexdigest())
+    space = sources_space(config)
     known = cache.get_all(space)  # one row per file: a changed file rewrites its row only
     by_key: dict[str, Source] = {
         f.key: known[f.key][1] for f in files if f.key in known and known[f.key][0] == f.stamp

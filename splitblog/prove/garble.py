@@ -44,6 +44,7 @@ class Garbler:
         self.rng = random.Random(seed)
         self.now = now
         self.zone = zone
+        self._tables: list[dict[int, str]] = []
 
     # -- text ------------------------------------------------------------------------------
     def letters(self, text: str) -> str:
@@ -61,6 +62,14 @@ class Garbler:
         return text + self.word()
 
     def _table(self) -> dict[int, str]:
+        """One of a few dozen substitutions, drawn once each: a project's every line is
+        garbled, and drawing a fresh one for each line would cost more than the rest."""
+        if len(self._tables) < 32:
+            self._tables.append(self._new_table())
+            return self._tables[-1]
+        return self.rng.choice(self._tables)
+
+    def _new_table(self) -> dict[int, str]:
         lower = [self.rng.choice(RARE) for _ in range(26)]
         digits = [str(self.rng.randrange(10)) for _ in range(10)]
         table = {ord("a") + i: c for i, c in enumerate(lower)}
@@ -157,10 +166,11 @@ class Garbler:
         hold `:::` stay as they are: the block syntax and its site names are structure),
         and some prose lines a word longer. `keep`: indexes of lines left alone."""
         lines = text.split("\n")
+        garbled = self.letters(text).split("\n")  # one substitution for the whole text
         for index, line in enumerate(lines):
             if (keep and index in keep) or ":::" in line:
                 continue
-            new = self.letters(line)
+            new = garbled[index]
             if _prose(line) and self.rng.random() < 0.5:
                 new += " " + self.word()
             lines[index] = new

@@ -29,7 +29,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from splitblog.build import BuildResult, Progress, build, cache_dir, spare_root
+from splitblog.build import (
+    BuildResult,
+    Progress,
+    build,
+    cache_dir,
+    sources_space,
+    spare_root,
+)
 from splitblog.build.output import CACHE_DIR as CACHE_FOLDER
 from splitblog.cache import MARKDOWN, MARKDOWN_HTML, Cache
 from splitblog.config import Config, load_config
@@ -163,7 +170,7 @@ def _prove_site(
             copy = load_config(perturbation.config_path, output)
         except ConfigError as error:  # the proof's own doing: say so, never pass
             return [_cannot(site, "its configuration", error)], None
-        cache = _seeded(markdown, routing, site)
+        cache = _seeded(markdown, routing, site, config, copy)
         try:
             build(
                 copy,
@@ -241,8 +248,12 @@ def _seeded_all(markdown: Cache) -> Cache:
     return seeded
 
 
-def _seeded(markdown: Cache, routing: Routing, site: str) -> Cache:
-    """A cache in memory alone, holding the rendered Markdown of the site's own posts."""
+def _seeded(markdown: Cache, routing: Routing, site: str, config: Config, copy: Config) -> Cache:
+    """A cache in memory alone, for the perturbed build: the rendered Markdown of the
+    site's own posts, and the Sources read from the real files. Both are keyed by what
+    they are made from — the exact text rendered; a file's size, mtime and inode, which
+    a hard link shares and a rewritten file does not — so the perturbed build reuses
+    them only where its input is the same, and reads or renders afresh where not."""
     from splitblog.site.markdown_store import markdown_key
 
     seeded = Cache(None, "", keep=True)
@@ -250,6 +261,9 @@ def _seeded(markdown: Cache, routing: Routing, site: str) -> Cache:
     for namespace in (MARKDOWN, MARKDOWN_HTML):
         for key, value in markdown.get_many(namespace, keys).items():
             seeded.put(namespace, key, value)
+    space = sources_space(copy)
+    for key, value in markdown.get_all(sources_space(config)).items():
+        seeded.put(space, key, value)
     seeded.commit()
     return seeded
 

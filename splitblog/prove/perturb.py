@@ -75,7 +75,7 @@ class _Copy:
 
     @property
     def content(self) -> Path:
-        return self.dest / "content"
+        return self.dest / content_folder(self.config)
 
 
 def perturb(
@@ -111,7 +111,7 @@ def perturb(
     # Two more and one less: the number of foreign posts changes too.
     added = [a for a in (_add(copy, options), _add(copy, options)) if a]
     raw = tomllib.loads(config.path.read_text(encoding="utf-8-sig"))
-    perturbed = perturb_config(config, raw, know, garble, dest)
+    perturbed = perturb_config(config, raw, know, garble, dest, content_folder(config))
     config_path = dest / "splitblog.toml"
     config_path.write_text(tomli_w.dumps(perturbed), encoding="utf-8")
     return Perturbation(
@@ -123,6 +123,14 @@ def perturb(
         removed.key if removed else None,
         tuple(added),
     )
+
+
+def content_folder(config: Config) -> str:
+    """Where the copy's content goes: where it is in the project (so every file keeps
+    the name messages give it), or content/ for a content folder outside the project."""
+    if config.content_dir.is_relative_to(config.root):
+        return config.content_dir.relative_to(config.root).as_posix()
+    return "content"
 
 
 # -- the copy's files ------------------------------------------------------------------------
@@ -194,7 +202,8 @@ def split(text: str) -> tuple[bool, dict[str, Any], str, str] | None:
 def dump(is_toml: bool, meta: dict[str, Any], body: str) -> str:
     if is_toml:
         return f"+++\n{tomli_w.dumps(meta)}+++\n{body}"
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # LibYAML's, where installed
+    front = yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     return f"---\n{front}---\n{body}"
 
 

@@ -57,11 +57,16 @@ DEPLOY_RULES = {
 
 
 def perturb_config(
-    config: Config, raw: dict[str, Any], know: Knowledge, garble: Garbler, dest: Path
+    config: Config,
+    raw: dict[str, Any],
+    know: Knowledge,
+    garble: Garbler,
+    dest: Path,
+    content_folder: str,
 ) -> dict[str, Any]:
     """The perturbed splitblog.toml (as a TOML table), the files it names put in `dest`."""
     out = dict(raw)
-    out["content"] = "content"  # the copy's content/, wherever the original's is
+    out["content"] = content_folder  # where the copy's content is
     out.pop("output", None)  # the proof chooses the output
     sites = {name: dict(table) for name, table in raw.get("sites", {}).items()}
     themes = _themes(config)
