@@ -130,6 +130,11 @@ def test_an_innocent_project_is_proven_and_check_writes_nothing(innocent: Projec
     assert not (innocent.root / ".splitblog").exists()
 
 
+def test_check_site_proves_that_site_only(innocent: Project) -> None:
+    output = check(innocent, "--site", HOME, code=0)
+    assert "Independence proven: personal (" in output and "professional (" not in output
+
+
 def test_check_quick_skips_the_proof(innocent: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     import splitblog.prove.independence as proof
 
@@ -151,6 +156,62 @@ def test_a_check_after_a_build_leaves_the_output_and_the_cache_as_they_were(
     assert innocent.snapshot() == before
     assert tree(innocent.root / ".splitblog" / "trees") == cache
     assert not list((innocent.root / ".splitblog").glob("proof-*"))
+
+
+def test_innocent_projects_of_other_shapes_are_proven(project: Project) -> None:
+    """No false finding where a site legitimately depends on what the proof keeps: a
+    `strip` link to a foreign post (its target must exist and stay foreign), two sites
+    on one host (the longest base_url owns an address), TOML front matter, a content
+    folder of another name, pages in folders, keys
+    splitblog does not know, text that is not ASCII."""
+    project.config(
+        """\
+        content = "writing"
+
+        [sites.professional]
+        title = "Pro Site"
+        base_url = "https://example.com/"
+        theme = "professional"
+        author = { name = "Pat Pro", email = "pat@example.com" }
+
+        [sites.professional.links]
+        personal = "strip"
+
+        [sites.personal]
+        title = "Home Site"
+        base_url = "https://example.com/janey/"
+        theme = "personal"
+        author = { name = "Patsy", email = "patsy@example.net" }
+
+        [sites.personal.links]
+        professional = "allow"
+        """
+    )
+    write = project.write
+    write(
+        "writing/posts/2026-01-05-pipeline.md",
+        '+++\ntitle = "Pipeline Review"\ndate = 2026-01-05\naudience = "professional"\n'
+        "+++\n\nSee [my weekend](2026-02-01-lake.md) and [the team](/pages/work/team.md).\n",
+    )
+    write(
+        "writing/posts/2026-02-01-lake.md",
+        "---\ntitle: Lake Wëekend — Ωμέγα\ndate: 2026-02-01\naudience: personal\nlayout: post\n"
+        "mood: happy\nrating: 4\n---\n\nSwimming, with [my work](2026-01-05-pipeline.md).\n",
+    )
+    write(
+        "writing/posts/2026-02-02-notes.md",
+        "---\ntitle: Notes\ndate: 2026-02-02\naudience: [personal, professional]\n"
+        "professional: {slug: pro-notes, summary: For clients}\n"
+        "personal: {slug: home-notes, title: Home notes}\n---\n\n"
+        "Words for both.\n\n::: only personal\nFor the family: [lake](2026-02-01-lake.md).\n:::\n",
+    )
+    write(
+        "writing/pages/work/team.md",
+        "---\ntitle: Team\naudience: professional\n---\n\nWe are three.\n",
+    )
+    write("writing/pages/home/me.md", "---\ntitle: Me\naudience: personal\n---\n\nHello.\n")
+    output = check(project, code=0)
+    assert "Independence proven: professional" in output
 
 
 # -- real dependences, each caught by the proof alone ---------------------------------------------
@@ -209,11 +270,22 @@ def show_foreign_tags(monkeypatch: pytest.MonkeyPatch, project: Project) -> None
     monkeypatch.setattr(splitblog.routing.plan, "route", broken)
 
 
+def show_denied_sites(monkeypatch: pytest.MonkeyPatch, project: Project) -> None:
+    """The policy filter of theme links broken: professional's "Also by me" footer
+    names personal, whose address and title its `deny` policy keeps from it."""
+
+    def every_other(site, config):  # type: ignore[no-untyped-def]
+        return tuple(other for other in config.sites if other.name != site.name)
+
+    monkeypatch.setattr(splitblog.site.prepare, "allowed_sites", every_other)
+
+
 LEAKS = {
     "a template counting every post": (count_posts_in_templates, "404.html"),
     "routing publishing a foreign post": (publish_one_foreign_post, ""),
     "an only-block of another site left in": (leave_only_blocks_in, "posts/hello/index.html"),
     "a foreign tag in the tag index": (show_foreign_tags, "tags/index.html"),
+    "a theme shown a site its policy denies": (show_denied_sites, "index.html"),
 }
 
 

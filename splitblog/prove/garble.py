@@ -125,7 +125,10 @@ class Garbler:
         else:
             aware = datetime(value.year, value.month, value.day, tzinfo=self.zone)
         sign = 1 if aware > self.now else -1
-        return value + sign * timedelta(days=self.rng.randint(1, 400), minutes=self._minutes())
+        try:
+            return value + sign * timedelta(days=self.rng.randint(1, 400), minutes=self._minutes())
+        except OverflowError:  # the year 1 or 9999: nothing further to go, it stays
+            return value
 
     def _minutes(self) -> int:
         return self.rng.randint(0, 1439)

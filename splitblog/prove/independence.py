@@ -9,9 +9,23 @@ misparsed block, a count of foreign posts. If S cannot even be built from the co
 where it could from the real inputs, S's success depends on foreign inputs: that is a
 finding too.
 
-This sits above the build (it calls it, twice per site) and below deploy and the CLI,
-which run it: `check` after its normal checks (unless --quick), `deploy` before it
-uploads anything.
+This sits above the build (it calls it) and below deploy and the CLI, which run it:
+`check` after its normal checks (unless --quick), `deploy` before it uploads anything.
+
+What it cannot see, by construction (the token audit stays for some of these):
+- a dependence on what is kept: the site's own posts, their bundle files (a photo its
+  pages do not use is not perturbed), the other sites' names, a foreign post's
+  audience, draft flag, canonical site and other true/false values, the digits of a
+  foreign file name (a date prefix), the folders foreign files are in, the addresses
+  of posts on sites the policy allows (and of those the site's own text names);
+- a dependence the one perturbation happens not to move: the proof tries one set of
+  different values (the same at every run, SEED), not every set — a comparison whose
+  outcome stays the same (a foreign count still above zero, a sort order unchanged by
+  the new dates) passes. Lengths change only for free text and some prose lines;
+- text typed by hand into the site's own posts or theme (another persona's name, a
+  `forbid` string), and metadata inside its own files: that is the token audit's;
+- anything outside the inputs copied (content, themes, static, avatars,
+  splitblog.toml): a template reading another file of the project (the sandbox's job).
 
 Only one cache is shared with the perturbed build: the rendered Markdown of S's own
 posts, which is keyed by the exact text rendered (a foreign block that leaked into
@@ -28,6 +42,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+
+import yaml
 
 from splitblog.build import (
     BuildResult,
@@ -163,7 +179,10 @@ def _prove_site(
 ) -> tuple[list[Problem], Proof | None]:
     folder = Path(tempfile.mkdtemp(prefix=f"{site}-", dir=where.scratch))
     try:
-        perturbation = perturb(config, routing, site, options, folder / "project", SEED)
+        try:
+            perturbation = perturb(config, routing, site, options, folder / "project", SEED)
+        except (OSError, ValueError, TypeError, yaml.YAMLError) as exc:  # fail closed
+            return [_not_copied(site, exc)], None
         _share_compiled_templates(config, perturbation.root, where.scratch)
         output = folder / "public"
         try:
@@ -220,6 +239,15 @@ def _share_compiled_templates(config: Config, copy: Path, scratch: Path) -> None
     (copy / CACHE_FOLDER).mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(OSError):
         (copy / CACHE_FOLDER / "jinja").symlink_to(compiled, target_is_directory=True)
+
+
+def _not_copied(site: str, exc: Exception) -> Problem:
+    return Problem(
+        f"independence: the {site} site's independence could not be proven: making the "
+        f"perturbed copy of the project failed ({type(exc).__name__}: {exc})",
+        hint="this is splitblog's fault, not yours: please report it; "
+        "`splitblog check --quick` checks everything else",
+    )
 
 
 def _cannot(site: str, what: str, error: SplitblogError) -> Problem:
