@@ -210,8 +210,7 @@ def leave_an_only_block_in(spec: CorpusSpec, monkeypatch: pytest.MonkeyPatch) ->
     False when the corpus has no such block."""
     site = spec.names[0]
     if not any(
-        published(spec, s, site)
-        and any(p.only is not None and site not in p.only for p in s.paras)
+        published(spec, s, site) and any(p.only is not None and site not in p.only for p in s.paras)
         for s in spec.sources
     ):
         return False
