@@ -209,6 +209,15 @@ def test_innocent_projects_of_other_shapes_are_proven(project: Project) -> None:
         "writing/pages/work/team.md",
         "---\ntitle: Team\naudience: professional\n---\n\nWe are three.\n",
     )
+    write(  # linked from professional (strip) as "2026-02-03-trip.md": the bundle's folder
+        "writing/posts/2026-02-03-trip/index.md",
+        "---\ntitle: Trip\ndate: 2026-02-03\naudience: personal\n---\n\nAway.\n",
+    )
+    write(
+        "writing/posts/2026-02-04-plans.md",
+        "---\ntitle: Plans\ndate: 2026-02-04\naudience: professional\n---\n\n"
+        "Not [that journey](2026-02-03-trip.md).\n",
+    )
     write("writing/pages/home/me.md", "---\ntitle: Me\naudience: personal\n---\n\nHello.\n")
     output = check(project, code=0)
     assert "Independence proven: professional" in output

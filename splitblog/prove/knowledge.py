@@ -73,7 +73,9 @@ class Knowledge:
             return True
         file_name = source.key.rpartition("/")[2]
         folder = source.bundle.rpartition("/")[2] if source.bundle else ""
-        return self.named(file_name, folder, source.slug)
+        # A bundle is linked as its folder, its index.md or "folder.md" (links.target_key)
+        names = (file_name, file_name.removesuffix(".md"), folder, f"{folder}.md" if folder else "")
+        return self.named(*names, source.slug)
 
 
 def is_own(source: Source, site: str, options: BuildOptions) -> bool:
