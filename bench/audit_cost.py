@@ -36,7 +36,7 @@ from splitblog.config import Config, load_config
 from splitblog.content.sources import read_or_problems
 from splitblog.content.walk import discover
 from splitblog.model import BuildOptions, Source
-from splitblog.theming import theme_files
+from splitblog.theming import theme_parts
 
 
 def sources_of(config: Config) -> list[Source]:
@@ -50,9 +50,9 @@ def audit_alone(config: Config, options: BuildOptions) -> dict[str, float]:
     times = {"tokens": 0.0, "scan": 0.0, "judge": 0.0}
     files = findings = tokens = 0
     for site in config.sites:
-        theme = theme_text(config, site.theme)
+        own_theme, shipped = theme_parts(config.root, site.theme)
         started = time.perf_counter()
-        auditor = SiteAudit(config, site, sources, options, theme)
+        auditor = SiteAudit(config, site, sources, options, own_theme, shipped)
         times["tokens"] += time.perf_counter() - started
         tokens += len(auditor.tokens)
         output = config.output_dir / site.name
@@ -113,16 +113,6 @@ def cold_build(config: Config, project: Path, options: BuildOptions) -> tuple[Bu
     started = cpu_seconds()
     result = build(config, options)
     return result, cpu_seconds() - started
-
-
-def theme_text(config: Config, theme: str) -> str:
-    """The theme's text files, as the build hands them to the audit (build/sites.py)."""
-    suffixes = (".html", ".xml", ".css", ".js", ".txt", ".svg", ".json")
-    return "\n".join(
-        path.read_text(encoding="utf-8", errors="replace")
-        for path in theme_files(config.root, theme)
-        if path.suffix in suffixes
-    )
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from splitblog import __version__
 
-SCHEMA = "2"
+SCHEMA = "3"  # 3: Sources carry their `::: only` parse
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,19 @@ out (terminal/tables.py shows it), nothing written.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from splitblog.config import Config, SiteConfig
-from splitblog.content.only import find_blocks
+from splitblog.content.only import all_shown
 from splitblog.content.walk import discover
 from splitblog.errors import ContentError, Problem
 from splitblog.model import BuildOptions, Entry, Override, Source
 from splitblog.routing.links import Ref, Resolution, resolve, target_key
 from splitblog.routing.plan import Routing, route
-from splitblog.site.cleaning import is_image
+from splitblog.site.cleaning import PHOTOS, expected
 from splitblog.site.markdown import MarkdownRenderer
 
 
@@ -187,20 +188,10 @@ def explain(config: Config, options: BuildOptions, path: str) -> Explanation:
         )
     renderer = MarkdownRenderer()
     refs = {site: renderer.render(e.source, e.text, e.summary).refs for site, e in entries.items()}
-    every = renderer.render(source, _all_blocks_shown(source.body), source.summary).refs
+    every = renderer.render(source, all_shown(source), source.summary).refs
     links = _links(project, source, entries, refs, every)
     files = _files(config, source, entries, refs)
     return Explanation(source, tuple(placements), links, files)
-
-
-def _all_blocks_shown(body: str) -> str:
-    """The body with every `::: only` block's content kept and its fences blanked."""
-    lines = body.split("\n")
-    for block in find_blocks(body):
-        lines[block.first_line] = ""
-        if block.last_line >= 0:
-            lines[block.last_line] = ""
-    return "\n".join(lines)
 
 
 def _links(
@@ -252,12 +243,25 @@ def _files(
                 copies.append((site.name, "not copied: the post is not on this site"))
             elif not any(r.kind == "file" and r.key == name for r in refs[site.name]):
                 copies.append((site.name, "not copied: its page here does not use it"))
-            elif not is_image(name):
-                copies.append((site.name, "copied as is"))
-            elif site.keep_image_metadata:
-                copies.append((site.name, "copied with its metadata (keep_image_metadata)"))
             else:
-                copies.append((site.name, "copied, metadata removed (orientation kept)"))
+                copies.append((site.name, _copied(name, site)))
         used = any(what.startswith("copied") for _site, what in copies)
         reports.append(FileReport(name, tuple(copies), used))
     return tuple(reports)
+
+
+def _copied(name: str, site: SiteConfig) -> str:
+    """What the build does with a bundle file a page of the site uses, by its name (the
+    build itself goes by the file's content, and refuses a name that lies about it)."""
+    said = expected(name)
+    if said in PHOTOS:
+        if site.keep_image_metadata:
+            return "copied with its metadata (keep_image_metadata)"
+        return "copied, metadata removed (orientation kept)"
+    if said in ("svg", "svgz", "pdf", "ooxml", "odf"):
+        return "copied, metadata removed"
+    if said in ("text", "font"):
+        return "copied as is (nothing to clean)"
+    if any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in site.publish_as_is):
+        return "copied as is (publish_as_is)"
+    return "refused unless publish_as_is names it: splitblog cannot clean this kind"

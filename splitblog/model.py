@@ -22,6 +22,28 @@ class Override:
 
 
 @dataclass(frozen=True)
+class OnlyBlock:
+    """One `::: only` block, as the Markdown parse found it (content/only.py)."""
+
+    sites: frozenset[str]
+    first: int  # 0-based line of the body: the opening `::: only` line
+    last: int  # the closing `:::` line
+    # (line, first character, end of line) of the body: what the block's lines hold
+    # inside the containers around the block (a list item's marker, a quote's `>` stay)
+    spans: tuple[tuple[int, int, int], ...]
+
+
+@dataclass(frozen=True)
+class OnlyParse:
+    """What the parse of a body found: its blocks, and the lines that look like a block's
+    fence but are not one (0-based line, what is wrong, what to do)."""
+
+    body: str  # the text parsed: a parse is used only for the body it was made from
+    blocks: tuple[OnlyBlock, ...] = ()
+    problems: tuple[tuple[int, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Source:
     """A post or page as read from content/, before any site is considered."""
 
@@ -45,6 +67,7 @@ class Source:
     bundle: str | None = None  # the bundle folder below content/, for index.md bundles
     assets: tuple[str, ...] = ()  # the bundle's other files, relative to the bundle folder
     lines: tuple[tuple[str, int], ...] = ()  # front-matter key -> line, for messages
+    only: OnlyParse | None = None  # the body's `::: only` blocks (content/only.py)
 
     def line_of(self, key: str) -> int | None:
         return dict(self.lines).get(key)

@@ -83,6 +83,22 @@ def theme_files(project: Path, name: str) -> list[Path]:
     return sorted(found)
 
 
+def theme_parts(project: Path, name: str) -> tuple[list[Path], list[Path]]:
+    """(the project's own files of the theme, the shipped templates it falls back on): the
+    audit reads the first as output, and takes the words of the second as splitblog's."""
+    own, shipped = [], []
+    for root in theme_roots(project, name):
+        is_shipped = root.resolve().is_relative_to(SHIPPED.resolve())
+        for folder, _dirs, names in os.walk(root):
+            for file_name in names:
+                path = Path(folder) / file_name
+                if not is_shipped:
+                    own.append(path)
+                elif path.parent.name == "templates" or "templates" in path.parts:
+                    shipped.append(path)
+    return sorted(own), sorted(shipped)
+
+
 def templates_digest(project: Path, name: str) -> str:
     """Changes when any template of the theme changes: part of every page's cache key."""
     digest = hashlib.blake2b(digest_size=16)

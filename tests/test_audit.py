@@ -7,17 +7,29 @@ what it must not flag.
 from __future__ import annotations
 
 import gzip
+import io
 from dataclasses import replace
 
 import pytest
 from PIL import Image
 
 import splitblog.routing.plan as routing
+import splitblog.site.markdown as markdown
 import splitblog.site.prepare as prepare
 
 from .conftest import Project
 
 PRO, HOME = "professional", "personal"
+
+
+def minimal_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(72, 72)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def set_config(project: Project, old: str, new: str) -> None:
@@ -104,6 +116,11 @@ def test_file_names_and_gzip_files_are_searched(project: Project) -> None:
     project.post("2026-01-01-a", PRO)
     project.write("themes/professional/static/janey-notes.txt", "nothing here\n")
     project.write_bytes("themes/professional/static/data.txt.gz", gzip.compress(b"from Janey"))
+    # gzip data is no kind splitblog cleans (its header may name the original file): it
+    # is published only when the site says so — and then audited like any other file.
+    set_config(
+        project, 'theme = "professional"', 'theme = "professional"\npublish_as_is = ["*.gz"]'
+    )
     assert_refused(
         project,
         'audit: professional/janey-notes.txt contains forbidden "Janey"',
@@ -192,7 +209,10 @@ def test_routing_leaking_only_block_text_and_photos_is_stopped(
     Image.new("RGB", (4, 4)).save(project.root / "content/posts/2026-01-01-trip/kids.jpg")
     project.build()
     project.assert_absent(PRO, "divorce", "kids.jpg")
-    monkeypatch.setattr(routing, "visible_text", lambda text, site: text)  # blocks ignored
+    monkeypatch.setattr(routing, "site_text", lambda source, site: source.body)  # blocks ignored
+    # … and the renderer's own refusal of a block that reaches it turned off, so that the
+    # audit is the lock left to catch it.
+    monkeypatch.setattr(markdown, "might_hold_fence", lambda text: False)
     lines = assert_refused(
         project,
         'professional/posts/trip/index.html contains "My sister cried at the airport because '
@@ -212,7 +232,7 @@ def test_copying_a_file_no_page_uses_is_stopped(
         "---\ntitle: Trip\ndate: 2026-01-01\naudience: all\n---\n![x](beach.png)\n",
     )
     Image.new("RGB", (4, 4)).save(project.root / "content/posts/2026-01-01-trip/beach.png")
-    project.write_bytes("content/posts/2026-01-01-trip/passport-scan.pdf", b"%PDF secret")
+    project.write_bytes("content/posts/2026-01-01-trip/passport-scan.pdf", minimal_pdf())
     project.build()
     for site in (PRO, HOME):
         assert not project.exists(site, "posts/trip/passport-scan.pdf")
@@ -270,10 +290,15 @@ def test_a_raw_html_link_to_another_sites_post_file_is_found(project: Project) -
     project.post(
         "2026-01-02-public", PRO, body='See <a class="x" href="2026-01-01-private.md">this</a>.\n'
     )
-    assert_refused(
-        project,
-        'contains "2026-01-01-private.md", the file name of content/posts/2026-01-01-private.md',
-    )
+    # Raw HTML links are resolved and judged like Markdown links now (they used to reach
+    # the output unresolved, for the audit to find): the policy refuses it, naming the line.
+    result = project.run("build")
+    assert result.exit_code == 1, result.output
+    assert (
+        "content/posts/2026-01-02-public.md:7: link to '2026-01-01-private.md' (only on "
+        "personal) denied by professional's policy"
+    ) in result.output
+    assert not project.out(PRO).exists()
 
 
 # -- what the audit must not flag ---------------------------------------------------------
@@ -324,7 +349,7 @@ def test_photo_metadata_the_stripping_let_through_is_stopped(
     )
     project.write_bytes("content/posts/2026-01-01-trip/photo.jpg", jpeg_with_everything())
     project.build()
-    monkeypatch.setattr("splitblog.site.files.strip_metadata", lambda data, name: data)
+    monkeypatch.setattr("splitblog.site.files.clean_as", lambda kind, data, *a, **k: data)
     for path in (project.root / ".splitblog/images").iterdir():
         path.unlink()  # the stripped copies the build keeps
     lines = assert_refused(
@@ -338,12 +363,19 @@ def test_photo_metadata_the_stripping_let_through_is_stopped(
 
 
 def test_a_photo_the_build_does_not_know_by_its_name_is_read_all_the_same(
-    project: Project,
+    project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from .test_images import jpeg_with_everything
+    from .test_images import assert_clean, jpeg_with_everything
 
     project.post("2026-01-01-a", PRO)
     project.write_bytes("themes/professional/static/img/header", jpeg_with_everything())
+    # Cleaned by what it is, whatever its name says (it says nothing) …
+    project.build()
+    assert_clean((project.out(PRO) / "img/header").read_bytes())
+    # … and read by the audit by what it is, when the cleaning lets it through.
+    monkeypatch.setattr("splitblog.site.files.clean_as", lambda kind, data, *a, **k: data)
+    for path in (project.root / ".splitblog/images").iterdir():
+        path.unlink()
     assert_refused(project, 'audit: professional/img/header contains "GPS position"')
 
 

@@ -100,18 +100,26 @@ def test_links_in_a_summary_are_resolved_like_the_body() -> None:
     ]
 
 
-def test_links_written_out_to_another_sites_address_get_noreferrer() -> None:
+def test_links_written_out_to_another_sites_address_follow_the_policy() -> None:
+    # Under the separation guarantee an address written out in full is judged like a
+    # `.md` link (it used to be kept everywhere, with rel="noreferrer"): professional
+    # strips links into home, home allows links into professional.
     body = (
         "[a](https://home.example.net/blog/posts/h/) [b](https://home.example.net/blog) "
         "[c](https://pro.example.com/about/) [d](https://elsewhere.example/)\n"
     )
-    routing = routed(CONFIG, source("posts/here.md", {PRO}, body=body))
-    [body_] = finished(CONFIG, routing, PRO)[0].values()
-    assert body_.others == ("https://home.example.net/blog/", "https://family.example.org/")
-    assert body_.html == (
-        '<p><a href="https://home.example.net/blog/posts/h/" rel="noreferrer">a</a> '
-        '<a href="https://home.example.net/blog" rel="noreferrer">b</a> '
+    routing = routed(CONFIG, source("posts/here.md", {PRO, HOME}, body=body))
+    [on_pro] = finished(CONFIG, routing, PRO)[0].values()
+    assert on_pro.html == (
+        "<p>a b "
         '<a href="https://pro.example.com/about/">c</a> '  # its own address
+        '<a href="https://elsewhere.example/">d</a></p>\n'
+    )
+    [on_home] = finished(CONFIG, routing, HOME)[0].values()
+    assert on_home.html == (
+        '<p><a href="https://home.example.net/blog/posts/h/">a</a> '
+        '<a href="https://home.example.net/blog">b</a> '
+        '<a href="https://pro.example.com/about/" rel="noreferrer">c</a> '
         '<a href="https://elsewhere.example/">d</a></p>\n'
     )
 

@@ -8,6 +8,7 @@ import re
 import feedparser
 
 from .conftest import Project
+from .support.leak_corpus import pdf_naming
 
 PRO, HOME = "professional", "personal"
 
@@ -212,7 +213,7 @@ def test_bundle_files_are_copied_only_where_used(project: Project) -> None:
     Image.new("RGB", (4, 4), "red").save(
         project.root / "content/posts/2026-05-01-holiday/family.png"
     )
-    project.write_bytes("content/posts/2026-05-01-holiday/slides.pdf", b"%PDF-1.4 slides")
+    project.write_bytes("content/posts/2026-05-01-holiday/slides.pdf", pdf_naming("slides"))
     project.write_bytes("content/posts/2026-05-01-holiday/unused-notes.txt", b"private notes")
     project.build()
     assert project.exists(HOME, "posts/holiday/family.png")

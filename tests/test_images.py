@@ -9,9 +9,11 @@ import zlib
 import pytest
 from PIL import Image, PngImagePlugin, TiffImagePlugin
 
-from splitblog.site.cleaning import ImageError, strip_metadata
+from splitblog.site.cleaning import CleanError, Mismatch, clean
 
 from .conftest import Project
+
+strip_metadata = clean  # the one entry point: what stripping was, for every kind
 
 ARTIST, SERIAL, MAKE = "Jane Secret Doe", "SN-998877", "SpyCam"
 XMP = (
@@ -136,8 +138,10 @@ def test_tiff_tags_are_removed_pixels_kept() -> None:
 
 
 def test_not_an_image() -> None:
-    with pytest.raises(ImageError):
+    with pytest.raises(Mismatch):  # text named as a photo is never published
         strip_metadata(b"not a picture", "x.jpg")
+    with pytest.raises(CleanError):  # a JPEG's start, then nothing
+        strip_metadata(b"\xff\xd8\xff\xe0\x00\x10JFIF", "x.jpg")
 
 
 def test_build_strips_bundle_photos_and_avatars(project: Project) -> None:

@@ -152,7 +152,10 @@ def test_explain_names_sites_overrides_links_and_files(project: Project) -> None
         "    professional  copied, metadata removed (orientation kept)\n"
         "    personal      copied, metadata removed (orientation kept)\n"
     ) in out
-    assert ("  slides.pdf\n    professional  copied as is\n    personal      copied as is\n") in out
+    assert (
+        "  slides.pdf\n    professional  copied, metadata removed\n"
+        "    personal      copied, metadata removed\n"
+    ) in out
     assert (
         "  us.png\n"
         "    professional  not copied: its page here does not use it\n"

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from splitblog.config import Config, SiteConfig
-from splitblog.content.only import find_blocks, visible_text
+from splitblog.content.only import parse as parse_blocks
 from splitblog.model import BuildOptions, Override, Source
 from splitblog.routing.links import Ref, Resolution, canonical_url, classify, resolve
-from splitblog.routing.plan import AUDIENCE, DRAFT, EMPTY, FUTURE, paginate, route
+from splitblog.routing.plan import AUDIENCE, DRAFT, EMPTY, FUTURE, paginate, route, site_text
 
 from .support.plans import NOW, source
 
@@ -137,13 +137,20 @@ def test_collisions_name_both_sources() -> None:
 
 def test_only_block_parsing() -> None:
     text = "a\n::: only personal, family\nb\n::::\n``` \n::: only x\n```\n:::: only personal\nc\n"
-    blocks = find_blocks(text)
-    assert [(sorted(b.sites), b.first_line, b.last_line) for b in blocks] == [
+    only = parse_blocks(text)
+    assert [(sorted(b.sites), b.first, b.last) for b in only.blocks] == [
         (["family", "personal"], 1, 3),
-        (["personal"], 7, -1),
     ]
-    assert visible_text("x\n::: only personal\ny\n:::\nz", "professional") == "x\n\n\n\nz"
-    assert visible_text("x\n::: only personal\ny\n:::\nz", "personal") == "x\n\ny\n\nz"
+    assert [line for line, _message, _hint in only.problems] == [7]  # never closed
+    body = "x\n::: only personal\ny\n:::\nz"
+    assert (
+        site_text(source("posts/x.md", {"professional", "personal"}, body=body), "professional")
+        == "x\n\n\n\nz"
+    )
+    assert (
+        site_text(source("posts/x.md", {"professional", "personal"}, body=body), "personal")
+        == "x\n\ny\n\nz"
+    )
 
 
 def test_link_resolution_per_policy() -> None:

@@ -1,77 +1,75 @@
 """The audit's own reading of the sources: what one site must not contain, and what
 explains a hit on it.
 
-Deliberately not routing's reading. Which sources a site publishes, what it shows of
-each (overrides, `::: only` blocks, the bundle files its text uses) is worked out here
-again from the raw Sources and the configuration — with its own small parser of
-`::: only` blocks — so that a mistake in routing, in `content/only.py` or in the choice of files
-to copy shows up as output the audit does not expect.
+Which sources a site publishes and what it shows of each (overrides, `::: only` blocks,
+the bundle files its text uses) is worked out here from the raw Sources and the
+configuration, apart from routing (the `::: only` blocks from the one parse the renderer
+uses, content/only.py), so that a mistake in routing or in the choice of files to copy
+shows up as output the audit does not expect.
 
-Two kinds of token:
+Every token is normalized (normalize.py) and matched as whole words in one part of an
+output file's reading (reading.py): PROSE (what a reader reads), CODE (markup attributes,
+CSS and JavaScript syntax), NAME (the file's own path), or ADDRESS (an address the file
+points at, resolved against the page: matched by where it leads, not by its spelling).
 
 - explainable: what identifies a post or page the site does not publish (its title, its
   address, its file names, tags only such posts use), or what an own post shows only on
   other sites (another site's title, slug or tags for it, the text of `::: only` blocks
-  naming other sites, bundle files the site's text does not use). A hit is excused
-  when the site's own sources, its theme or splitblog's own wording hold the same text:
-  a foreign title that is also a phrase of an own post is not a leak.
+  naming other sites, bundle files the site's text does not use). A hit is excused when
+  the site's own content says the same words — its posts and pages, its configuration,
+  splitblog's own wording, the shipped themes — never by the project's own theme files,
+  which are output like any other (a theme file cannot explain itself).
 - strict: the other sites' personas and addresses (where the policy is not `allow`) and
-  the site's own `forbid` strings. Never excused.
+  the site's own `forbid` strings. Never excused. A persona's one-word name that the
+  site's own content also uses as a word ("May", "Max", "Georgia") identifies nobody
+  there and is not searched on its own; a name of several words always is.
 """
 
 from __future__ import annotations
 
 import calendar
-import html
-import json
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import unquote
 
-from markupsafe import escape
-
+from splitblog.audit.normalize import contains_words, normalize
 from splitblog.config import FEED_FILES, Config, SiteConfig
-from splitblog.content.slugs import make_slug
+from splitblog.content.only import view
+from splitblog.content.slugs import tag_slug
 from splitblog.model import BuildOptions, Source
+from splitblog.site.markdown import references
 from splitblog.site.pages import GENERATED_TITLES
 from splitblog.site.views import FEED_LABELS
 
 MIN_TITLE = 3  # shorter titles ("Hi") would match everywhere and identify nothing
 MIN_NAME = 6  # a file name token ("x.md" would match everywhere)
-# A run of plain words (letters, digits, single spaces) that Markdown, Jinja, XML and
-# JSON all write unchanged: at least three words and fifteen characters. Runs are taken
-# from the `::: only` blocks an own post shows on other sites only — text with no title
-# or address of its own to give it away. (A foreign post is given away by its title,
-# address, tags and files; searching for every phrase of every foreign post would cost
-# more than the rest of the audit together.)
-RUN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+){2,}")
+# A run of words taken from the `::: only` blocks an own post shows on other sites only —
+# text with no title or address of its own to give it away: at least three words and
+# fifteen characters. (A foreign post is given away by its title, address, tags and
+# files; the independence proof of `check` sees the rest.)
+RUN = re.compile(r"\w+(?:[ \t]+\w+){2,}")
 MIN_RUN = 15
-# References to files in Markdown: inline links and images, reference definitions,
-# and raw HTML src/href attributes.
-REF = re.compile(
-    r"\]\(\s*<?([^)\s>]+)|(?:src|href)=[\"']([^\"']+)|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.M
-)
-# Where a source names a link's target, which the output never shows as written: a
-# Markdown link's target and reference definitions (resolved, or stripped), and a raw
-# HTML attribute naming a .md file (an unresolved link to a source file: a leak).
-# Targets a build rewrites (`.md` links, bundle files): left out of the own text. An
-# absolute URL (https:, mailto:, //host) is written into the page as it is: kept.
+# Link targets a build rewrites (relative links: `.md` files, bundle files), which the
+# output never shows as written: left out of the own text. Absolute URLs are kept.
 ABSOLUTE = r"(?!\s*<?(?:[A-Za-z][A-Za-z0-9+.-]*:|//))"
 LINK_TARGET = re.compile(r"\]\(" + ABSOLUTE + r"[^)]*\)")
 LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:" + ABSOLUTE + r".*$", re.M)
-MD_ATTRIBUTE = re.compile(r"""(?:href|src)=["'][^"']*\.md(?:#[^"']*)?["']""", re.I)
-ONLY_OPEN = re.compile(r"^ {0,3}(:{3,})[ \t]*only\b(.*)$")
-ONLY_CLOSE = re.compile(r"^ {0,3}(:{3,})[ \t]*$")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 # Text the build writes by itself in its pages: a foreign title such as "Tagged" is no
 # leak when the site shows it for this reason. Taken from pages.py and views.py, as what
 # feeds, sitemap, robots.txt and host files write is taken from feeds.py and hosts.py.
 GENERATED = (*GENERATED_TITLES, *FEED_LABELS.values())
+# Files every site has, whatever its posts: a foreign bundle file of one of these names
+# (robots.txt, 404.html) is no leak when the site's own file is found.
+OWN_FILES = (
+    "index.html", "404.html", "robots.txt", "sitemap.xml", *FEED_FILES.values(),
+    "CNAME", ".nojekyll", "_headers", "_redirects",
+)  # fmt: skip
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Every construct whose HTML carries words of its own (classes, attributes, elements).
 MARKDOWN_SAMPLE = """# h
@@ -100,16 +98,21 @@ x = 1
 
 EXPLAINABLE = "explainable"
 STRICT = "strict"
+PROSE, CODE, NAME, ADDRESS = "prose", "code", "name", "address"
+CASED = "cased"  # the prose with its letter case: for one-word names (see _name_tokens)
+# Month and weekday names, which the build writes in dates ("May 5, 2026").
+CALENDAR_WORDS = frozenset(w.casefold() for w in (*calendar.month_name, *calendar.day_name) if w)
+EVERYWHERE = frozenset({PROSE, CODE, NAME})
 
 
 @dataclass(frozen=True)
 class Token:
-    text: str  # what the output is searched for (one escaping of the original)
+    text: str  # normalized (for ADDRESS tokens: a site-relative path, or a site's base URL)
     original: str  # the text as written in the source or configuration
     mode: str  # EXPLAINABLE or STRICT
-    folded: bool  # matched case-insensitively (ASCII)
+    scopes: frozenset[str]  # the parts of a reading it is matched in
     what: str  # "the title of content/posts/x.md, which professional does not publish"
-    bounded: bool = False  # matched as a whole word only (a persona's name)
+    origin: str | None = None  # "file:line" of the input it comes from, when known
 
 
 @dataclass(frozen=True)
@@ -127,40 +130,14 @@ class Shown:
 
 
 # -- the audit's reading of a source -------------------------------------------------------
-def split_blocks(body: str, site: str) -> tuple[str, list[str], bool]:
+def split_blocks(source: Source, site: str) -> tuple[str, list[str], bool]:
     """(the text `site` shows, the lines it does not, whether there were blocks).
 
-    A second, independent parser of `::: only` blocks (see content/only.py for the first): code
-    fences are code, a block closes on a line of at least as many colons, blocks nest.
-    """
-    if ":::" not in body:
-        return body, [], False
-    shown: list[str] = []
-    hidden: list[str] = []
-    stack: list[tuple[int, bool]] = []  # (colons, names this site)
-    fence = ""
-    found = False
-    for line in body.split("\n"):
-        visible = all(named for _colons, named in stack)
-        if fence:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = ""
-            (shown if visible else hidden).append(line)
-            continue
-        opened = ONLY_OPEN.match(line)
-        closed = ONLY_CLOSE.match(line)
-        if opened:
-            names = {name.strip() for name in opened.group(2).split(",")}
-            stack.append((len(opened.group(1)), site in names))
-            found = True
-        elif closed and stack and len(closed.group(1)) >= stack[-1][0]:
-            stack.pop()
-        else:
-            code = FENCE.match(line)
-            if code:
-                fence = code.group(1)
-            (shown if visible else hidden).append(line)
-    return "\n".join(shown), hidden, found
+    From the one parse of `::: only` blocks (content/only.py), the one the renderer
+    uses: a second reading of Markdown would disagree with the renderer somewhere, and
+    that disagreement would be a leak the audit then explains away."""
+    seen = view(source, site)
+    return seen.text, list(seen.hidden), seen.has_blocks
 
 
 def published_on(source: Source, site: str, options: BuildOptions) -> bool:
@@ -170,8 +147,7 @@ def published_on(source: Source, site: str, options: BuildOptions) -> bool:
         return False
     if source.date is not None and source.date > now and not options.future:
         return False
-    text, _hidden, blocks = split_blocks(source.body, site)
-    return not blocks or bool(text.strip())
+    return not view(source, site).empty
 
 
 def post_path(source: Source, slug: str) -> str:
@@ -184,10 +160,10 @@ def post_path(source: Source, slug: str) -> str:
 
 
 def file_refs(text: str) -> set[str]:
-    """Relative file references in Markdown, as paths below the post's folder."""
+    """Relative file references in Markdown, as paths below the post's folder: every
+    address of its links, images and raw HTML, as the renderer's own tokens give them."""
     found = set()
-    for match in REF.finditer(text):
-        ref = match.group(1) or match.group(2) or match.group(3)
+    for ref in references(text):
         path = unquote(ref.split("#")[0].split("?")[0])
         if path and not path.startswith("/") and "://" not in path:
             found.add(posixpath.normpath(path))
@@ -199,7 +175,7 @@ def shown(source: Source, site: str) -> Shown:
     slug = (override and override.slug) or source.slug
     tags = override.tags if override and override.tags is not None else source.tags
     summary = (override and override.summary) or source.summary
-    text, hidden, _blocks = split_blocks(source.body, site)
+    text, hidden, _blocks = split_blocks(source, site)
     files = (
         file_refs(text + "\n" + (summary or "")) & set(source.assets) if source.assets else set()
     )
@@ -215,22 +191,14 @@ def shown(source: Source, site: str) -> Shown:
     )
 
 
-def variants(text: str) -> set[str]:
-    """The forms a text takes in the output: as is, escaped by Jinja (markupsafe), by
-    markdown-it and html.escape, by ElementTree (text and attributes), and in JSON."""
-    forms = {
-        text,
-        str(escape(text)),
-        html.escape(text),
-        html.escape(text, quote=False),
-        html.escape(text, quote=False).replace('"', "&quot;"),
-        json.dumps(text, ensure_ascii=False)[1:-1],
-    }
-    return {f for f in forms if f}
+def runs(lines: Iterable[str]) -> dict[str, str]:
+    """Runs of words of `lines`: normalized → as written."""
+    found = [m.group() for line in lines for m in RUN.finditer(line) if len(m.group()) >= MIN_RUN]
+    return {normalize(run): run for run in found}
 
 
-def runs(lines: Iterable[str]) -> set[str]:
-    return {m.group() for line in lines for m in RUN.finditer(line) if len(m.group()) >= MIN_RUN}
+def _where(source: Source, key: str) -> str:
+    return f"{source.rel}:{source.line_of(key) or 1}"
 
 
 # -- the tokens --------------------------------------------------------------------------
@@ -242,13 +210,15 @@ class TokenMaker:
         config: Config,
         site: SiteConfig,
         own: dict[str, Shown],
+        own_text: OwnText,
         memo: dict[tuple[str, ...], tuple[list[Token], dict[str, str]]] | None = None,
     ):
         self.config = config
         self.site = site
         self.own = own  # source key → what the site shows of it
+        self.own_text = own_text
         self.tokens: list[Token] = []
-        self.tags: dict[str, str] = {}  # slug → a name, of tags the site shows on no post
+        self.tags: dict[str, tuple[str, str]] = {}  # slug → (name, where), shown on no post
         # What each source adds, by its digest: a process that builds again and again
         # (serve) keeps it, and makes tokens only for the sources that changed.
         self.memo = memo if memo is not None else {}
@@ -266,98 +236,128 @@ class TokenMaker:
                     self._own(source, self.own[source.key])
                 else:
                     self._foreign(source)
-                self.memo[key] = (self.tokens, self.tags)
+                self.memo[key] = (self.tokens, self.tags)  # type: ignore[assignment]
                 self.tokens, self.tags = tokens, tags
             added, tags = self.memo[key]
             self.tokens.extend(added)
             for slug, tag in tags.items():
-                self.tags.setdefault(slug, tag)
+                self.tags.setdefault(slug, tag)  # type: ignore[arg-type]
         self._tags()
         self._others()
         for word in self.site.forbid:
-            self.tokens.extend(Token(v, word, STRICT, True, "forbidden") for v in variants(word))
+            if normalize(word):
+                self.tokens.append(Token(normalize(word), word, STRICT, EVERYWHERE, "forbidden"))
         return self.tokens
 
-    def _add(self, text: str, what: str, original: str | None = None) -> None:
-        self.tokens.append(Token(text, original or text, EXPLAINABLE, False, what))
+    def _add(self, text: str, what: str, scopes: frozenset[str], original: str = "",
+             origin: str | None = None) -> None:  # fmt: skip
+        self.tokens.append(Token(text, original or text, EXPLAINABLE, scopes, what, origin))
 
-    def _titles(self, titles: Iterable[str], what: str) -> None:
-        for title in titles:
-            if len(title.strip()) >= MIN_TITLE:
-                for form in variants(title):
-                    self._add(form, what, title)
+    def _titles(self, titles: Iterable[tuple[str, str]], what: str) -> None:
+        for title, origin in titles:
+            if len(title.strip()) >= MIN_TITLE and normalize(title):
+                self._add(normalize(title), what, frozenset({PROSE}), title, origin)
 
     def _own(self, source: Source, view: Shown) -> None:
         """What an own source shows only on other sites."""
-        overrides = [o for name, o in source.overrides if name != self.site.name]
+        others = [(name, o) for name, o in source.overrides if name != self.site.name]
         where = f"{source.rel} has on another site only"
-        titles = {source.title, *(o.title for o in overrides if o.title)} - {view.title}
-        self._titles(titles, f"a title {where}")
-        slugs = {source.slug, *(o.slug for o in overrides if o.slug)} - {view.slug}
+        titles = {(source.title, _where(source, "title"))}
+        titles |= {(o.title, _where(source, name)) for name, o in others if o.title}
+        self._titles(((t, w) for t, w in titles if t != view.title), f"a title {where}")
+        slugs = {source.slug, *(o.slug for _n, o in others if o.slug)} - {view.slug}
         for slug in slugs:
-            self._add(post_path(source, slug), f"the address {where}")
-        for tags in (source.tags, *(o.tags for o in overrides if o.tags is not None)):
+            path = post_path(source, slug)
+            self._add(path, f"the address {where}", frozenset({ADDRESS, NAME}), path)
+        for tags in (source.tags, *(o.tags for _n, o in others if o.tags is not None)):
             for tag in tags:
-                self.tags.setdefault(make_slug(tag), tag)
+                self.tags.setdefault(tag_slug(tag), (tag, _where(source, "tags")))
         what = f"a file of {source.rel} that {self.site.name} does not use"
         for name in sorted(set(source.assets) - view.files):
-            self._add(view.path + name, what)
+            path = view.path + name
+            self._add(path, what, frozenset({ADDRESS, NAME}), path)
         what = f"text of {source.rel} that {self.site.name} does not show"
-        for run in sorted(runs(view.hidden)):
-            self._add(run, what)
+        for run, written in sorted(runs(view.hidden).items()):
+            self._add(run, what, frozenset({PROSE}), written, source.rel)
 
     def _foreign(self, source: Source) -> None:
         """What identifies a source the site does not publish."""
         reason = f"{source.rel}, which {self.site.name} does not publish"
-        overrides = [o for _name, o in source.overrides]
-        self._titles(
-            {source.title, *(o.title for o in overrides if o.title)}, f"the title of {reason}"
-        )
-        for slug in {source.slug, *(o.slug for o in overrides if o.slug)}:
-            self._add(post_path(source, slug), f"the address of {reason}")
+        overrides = list(source.overrides)
+        titles = {(source.title, _where(source, "title"))}
+        titles |= {(o.title, _where(source, name)) for name, o in overrides if o.title}
+        self._titles(titles, f"the title of {reason}")
+        for slug in {source.slug, *(o.slug for _n, o in overrides if o.slug)}:
+            path = post_path(source, slug)
+            self._add(path, f"the address of {reason}", frozenset({ADDRESS, NAME}), path)
+            # … and written out in a text (a list of posts in a theme file)
+            self._add(normalize(path), f"the address of {reason}", frozenset({PROSE}), path)
         for asset in source.assets:
-            self._add(asset.rsplit("/", 1)[-1], f"a file of {reason}")
+            name = asset.rsplit("/", 1)[-1]
+            if len(name) >= MIN_NAME:
+                self._add(normalize(name), f"a file of {reason}", frozenset({NAME, CODE}), name)
         for name in _file_names(source):
-            self._add(name, f"the file name of {reason}")
-        for tags in (source.tags, *(o.tags for o in overrides if o.tags is not None)):
+            self._add(normalize(name), f"the file name of {reason}", frozenset({NAME, CODE}), name)
+        for tags in (source.tags, *(o.tags for _n, o in overrides if o.tags is not None)):
             for tag in tags:
-                self.tags.setdefault(make_slug(tag), tag)
+                self.tags.setdefault(tag_slug(tag), (tag, _where(source, "tags")))
 
     def _tags(self) -> None:
-        shown_slugs = {make_slug(t) for view in self.own.values() for t in view.tags}
+        shown_slugs = {tag_slug(t) for view in self.own.values() for t in view.tags}
         what = f"a tag {self.site.name} shows on no post"
-        for slug, tag in self.tags.items():
+        for slug, (tag, origin) in self.tags.items():
             if slug in shown_slugs:
                 continue
-            self._add(f"tags/{slug}/", what)
-            if len(tag) >= MIN_TITLE:
-                for form in variants(tag):
-                    self._add(form, what, tag)
+            path = f"tags/{slug}/"
+            self._add(path, what, frozenset({ADDRESS, NAME}), path, origin)
+            if len(tag) >= MIN_TITLE and normalize(tag):
+                self._add(normalize(tag), what, frozenset({PROSE}), tag, origin)
 
     def _others(self) -> None:
         """The other sites' personas, and their addresses unless the policy allows them."""
-        site = self.site
+        site, mine = self.site, self.site.author
         for other in self.config.sites:
             if other.name == site.name:
                 continue
-            persona = other.author
-            for field, value, mine in (
-                ("name", persona.name, site.author.name),
-                ("email", persona.email, site.author.email),
-                ("avatar", persona.avatar_name, site.author.avatar_name),
-            ):
-                if value and value.lower() not in mine.lower():
-                    what = f"{other.name}'s author {field}"
-                    self.tokens.extend(
-                        Token(v, value, STRICT, True, what, bounded=field == "name")
-                        for v in variants(value)
-                    )
+            persona, where = other.author, f"splitblog.toml [sites.{other.name}.author]"
+            name = normalize(persona.name)
+            if name and name != normalize(mine.name):
+                what = f"{other.name}'s author name"
+                self.tokens.extend(_name_tokens(persona.name, what, where))
+            email = normalize(persona.email)
+            if email and email != normalize(mine.email):
+                what = f"{other.name}'s author email"
+                self.tokens.append(Token(email, persona.email, STRICT, EVERYWHERE, what, where))
+            avatar = normalize(persona.avatar_name)
+            if avatar and avatar != normalize(mine.avatar_name):
+                what = f"{other.name}'s author avatar"
+                scopes = frozenset({NAME, CODE})
+                self.tokens.append(Token(avatar, persona.avatar_name, STRICT, scopes, what, where))
             policy = site.policy_toward(other.name)
+            what = f"{other.name}'s address ({site.name}'s policy toward it is {policy})"
             if policy != "allow":
-                address = other.base_url.split("://", 1)[1].rstrip("/")
-                if address not in site.base_url:
-                    what = f"{other.name}'s address ({site.name}'s policy toward it is {policy})"
-                    self.tokens.append(Token(address, address, STRICT, True, what))
+                written = other.base_url.split("://", 1)[1].rstrip("/")
+                # Pointed at: judged by where an address leads (two sites may share a host).
+                self.tokens.append(
+                    Token(other.base_url, written, STRICT, frozenset({ADDRESS}), what)
+                )
+                if normalize(written) not in normalize(site.base_url):  # written out as text
+                    scopes = frozenset({PROSE, CODE})
+                    self.tokens.append(Token(normalize(written), written, STRICT, scopes, what))
+
+
+def _name_tokens(name: str, what: str, where: str) -> list[Token]:
+    """A persona's name as it is searched for. A name of several words is matched in any
+    letter case. A one-word name is often also a word ("May", "Max", "Georgia"): it is
+    matched as a name is written — as configured, capitalized or in capitals — so "the
+    max value" or "may" are not the persona, and a month or weekday name next to a number
+    is a date the build wrote ("May 5, 2026"), not a name."""
+    folded = normalize(name)
+    if " " in folded or name == name.lower():
+        return [Token(folded, name, STRICT, frozenset({PROSE}), what, where)]
+    written = normalize(name, fold=False)
+    forms = {written, written.upper(), written[:1].upper() + written[1:].lower()}
+    return [Token(form, name, STRICT, frozenset({CASED}), what, where) for form in sorted(forms)]
 
 
 def _file_names(source: Source) -> list[str]:
@@ -413,40 +413,69 @@ def without_targets(text: str) -> str:
         text = LINK_TARGET.sub("](", text)
     if "]:" in text:
         text = LINK_DEFINITION.sub("", text)
-    if ".md" in text:
-        text = MD_ATTRIBUTE.sub("", text)
     return text
 
 
 # -- what explains a hit ------------------------------------------------------------------
-def own_corpus(
-    site: SiteConfig, sources: Sequence[Source], own: dict[str, Shown], theme: str
+class OwnText:
+    """Everything the site legitimately says, normalized: its own posts and pages, its
+    configuration, splitblog's own wording and the shipped themes' templates. Made piece
+    by piece and only as far as a question needs: most hits are explained by the first
+    pieces, and a rebuild after one edit should not remake all of it."""
+
+    def __init__(self, pieces: Iterator[str]):
+        self._pieces = pieces
+        self._read: list[str] = []
+        self._answers: dict[str, bool] = {}
+
+    def explains(self, words: str) -> bool:
+        """Whether the own text holds `words` (normalized) as whole words."""
+        if words not in self._answers:
+            self._answers[words] = any(contains_words(p, words) for p in self._all())
+        return self._answers[words]
+
+    def _all(self) -> Iterator[str]:
+        yield from self._read
+        for piece in self._pieces:
+            self._read.append(piece)
+            yield piece
+
+
+def own_pieces(
+    site: SiteConfig,
+    sources: Sequence[Source],
+    own: dict[str, Shown],
+    shipped_theme: Iterable[Path],
+    memo: dict,
 ) -> Iterator[str]:
-    """Everything the site legitimately shows, as written in its own sources, its theme
-    and splitblog's own wording — piece by piece, so that a search can stop early.
-    Relative link targets are left out: a build rewrites them (or strips them)."""
-    yield from (theme, *GENERATED, skeleton(site), site.title, site.description)
-    yield from (site.author.name, site.author.bio, site.base_url)
-    if len(own) > site.posts_per_page:
-        yield "page/"
+    """The pieces of OwnText, each normalized (per source once per digest, in `memo`)."""
+    fixed = (*GENERATED, site.title, site.description, site.author.name, site.author.bio)
+    yield normalize(" \n ".join(fixed))
     dates = [EPOCH]
-    parts: list[str] = []
     for source in sources:
         view = own.get(source.key)
         if view is None:
             continue
-        override = source.override_for(site.name)
-        yield from (view.title, without_targets(view.text), view.path, view.summary or "")
-        yield from (str(v) for _k, v in source.extra)
-        yield from (str(v) for _k, v in (override.extra if override else ()))
-        yield from (*view.tags, *(f"tags/{make_slug(t)}/" for t in view.tags))
-        yield from (view.path + name for name in view.files)
+        key = ("own text", site.name, source.key, source.digest)
+        if key not in memo:
+            override = source.override_for(site.name)
+            parts = [view.title, without_targets(view.text), view.summary or "", *view.tags]
+            parts += [str(v) for _k, v in source.extra]
+            parts += [str(v) for _k, v in (override.extra if override else ())]
+            memo[key] = normalize(" \n ".join(parts))
+        yield memo[key]
         dates += [d for d in (source.date, source.updated) if d is not None]
+    parts: list[str] = [*calendar.day_name, *calendar.day_abbr]
     for moment in set(dates):
         parts += [moment.isoformat(), format_datetime(moment)]
-    parts += [*calendar.day_name, *calendar.day_abbr]
     for day in {d.date() for d in dates}:  # as templates' datefmt writes them
         month, abbr = calendar.month_name[day.month], calendar.month_abbr[day.month]
         parts += [f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}"]
         parts += [f"{day.day} {abbr} {day.year}", f"{abbr} {day.year}"]
-    yield from parts
+    yield normalize(" \n ".join(parts))
+    yield normalize(skeleton(site))
+    for path in shipped_theme:
+        key = ("shipped", str(path))
+        if key not in memo:
+            memo[key] = normalize(path.read_text(encoding="utf-8", errors="replace"))
+        yield memo[key]

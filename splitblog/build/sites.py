@@ -24,12 +24,11 @@ from splitblog.config import Config
 from splitblog.errors import Problem
 from splitblog.model import BuildOptions, Source
 from splitblog.site.prepare import PreparedSite
-from splitblog.theming import theme_files
+from splitblog.theming import theme_parts
 from splitblog.writer import OutputFile, Patch, SiteTrees, digest_of
 
 Hits = list[tuple[int, int]]
 PageKeys = Mapping[str, tuple[str, str]]  # page path → (its cache key, its digest)
-THEME_TEXT = (".html", ".xml", ".css", ".js", ".txt", ".svg", ".json")
 
 
 @dataclass(frozen=True)
@@ -93,8 +92,9 @@ def plan(
     """
     site = prepared.plan.site
     key = site_cache_key(config, site.name)
+    own_theme, shipped = theme_parts(config.root, site.theme)
     auditor = SiteAudit(
-        config, site, sources, options, _theme_text(config, site.theme), cache.memo(AUDIT_MEMO, key)
+        config, site, sources, options, own_theme, shipped, cache.memo(AUDIT_MEMO, key)
     )
     trees = (
         SiteTrees(
@@ -189,11 +189,3 @@ def _read(planned: PlannedSite, path: str, out: OutputFile) -> bytes:
         return out.copy_from.read_bytes()
     assert planned.trees is not None  # unchanged pages exist only when writing
     return (planned.trees.live / path).read_bytes()
-
-
-def _theme_text(config: Config, theme: str) -> str:
-    parts = []
-    for path in theme_files(config.root, theme):
-        if path.suffix in THEME_TEXT:
-            parts.append(path.read_text(encoding="utf-8", errors="replace"))
-    return "\n".join(parts)

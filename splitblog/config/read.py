@@ -254,6 +254,20 @@ class _Reader:
     def check_forbid(self, value: Any, key: str) -> Any:
         return value if value is MISSING else tuple(f for f in value if f.strip())
 
+    def check_publish_as_is(self, value: Any, key: str) -> Any:
+        if value is MISSING:
+            return value
+        for pattern in value:
+            if not pattern.strip():
+                self.error(key, "an empty pattern", 'write a file-name pattern, e.g. "*.zip"')
+            elif pattern.strip("*./") == "":
+                self.error(
+                    key,
+                    f"'{pattern}' names every file: nothing would be refused",
+                    'name the kinds to publish as they are, e.g. ["*.zip", "talks/*.key"]',
+                )
+        return tuple(value)
+
     def check_links(self, value: Any, key: str) -> Any:
         if value is MISSING:
             return value

@@ -162,7 +162,17 @@ class SiteConfig:
         shown_default="deny toward every site",
     )
     keep_image_metadata: bool = option(
-        "boolean", "publish photos with their EXIF, XMP and IPTC metadata", default=False
+        "boolean",
+        "publish photos (JPEG, PNG, WebP, TIFF, AVIF, HEIC, GIF) with their EXIF, XMP and "
+        "IPTC metadata; SVG, PDF and office files are cleaned all the same",
+        default=False,
+    )
+    publish_as_is: tuple[str, ...] = option(
+        "list of strings",
+        'file-name patterns (e.g. "*.zip", "talks/*.key") of files splitblog cannot clean, '
+        "published as they are; any other such file stops the build",
+        default=(),
+        check="publish_as_is",
     )
     deploy: DeployConfig | None = option(
         "table", "where `splitblog deploy` publishes the site", default=None, check="deploy"

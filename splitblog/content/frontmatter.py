@@ -10,6 +10,21 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import BaseHandler, SafeLoader, YAMLHandler
 
+# Front matter is a few keys. Values counted as many times as they are used (a YAML alias
+# counts its whole anchor again, so a "billion laughs" of nested aliases is refused before
+# anything walks it) and nesting are bounded, so no file can make a build hang or crash.
+MAX_VALUES = 10_000
+MAX_DEPTH = 50
+
+
+class TooLarge(yaml.YAMLError):
+    """Front matter past the bounds above (raised for YAML and TOML alike)."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None = None):
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
 
 class TOMLHandler(BaseHandler):
     """`+++` front matter, read with the standard library's tomllib."""
@@ -18,7 +33,12 @@ class TOMLHandler(BaseHandler):
     START_DELIMITER = END_DELIMITER = "+++"
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
+        try:
+            meta = tomllib.loads(fm)
+        except RecursionError:  # tomllib reads nested arrays and tables by recursion
+            raise TooLarge(f"values nested more than {MAX_DEPTH} deep") from None
+        _check_values(meta)
+        return meta
 
 
 class _Loader(SafeLoader):  # type: ignore[misc, valid-type]
@@ -58,7 +78,72 @@ class _YAML(YAMLHandler):
     FM_BOUNDARY = re.compile(r"^-{3,}[ \t]*$", re.MULTILINE)
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_Loader)
+        loader = _Loader(fm)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_nodes(node)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Refuse a YAML document whose values, with every alias expanded, are too many or
+    nested too deep — counted over the node graph once per node, so the check itself is
+    cheap however large the expansion would be."""
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) → (values, depth) once known
+    busy: set[int] = set()  # nodes being counted: meeting one again is a cycle
+
+    def measure(node: yaml.Node) -> tuple[int, int]:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in busy:
+            raise TooLarge("a value that contains itself (a recursive alias)", node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            return 1, 1
+        busy.add(key)
+        children = (
+            node.value
+            if isinstance(node, yaml.SequenceNode)
+            else [part for pair in node.value for part in pair]
+        )
+        count, depth = 1, 0
+        for child in children:
+            child_count, child_depth = measure(child)
+            count, depth = count + child_count, max(depth, child_depth)
+            if count > MAX_VALUES:
+                raise TooLarge(
+                    f"more than {MAX_VALUES:,} values (aliases counted each time they are used)",
+                    node.start_mark,
+                )
+        busy.discard(key)
+        if depth + 1 > MAX_DEPTH:
+            raise TooLarge(f"values nested more than {MAX_DEPTH} deep", node.start_mark)
+        sizes[key] = (count, depth + 1)
+        return sizes[key]
+
+    measure(root)
+
+
+def _check_values(value: Any, depth: int = 1) -> int:
+    """The same bounds for TOML values (which have no aliases): returns the count."""
+    if depth > MAX_DEPTH:
+        raise TooLarge(f"values nested more than {MAX_DEPTH} deep")
+    if isinstance(value, dict):
+        children: Any = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return 1
+    count = 1
+    for child in children:
+        count += _check_values(child, depth + 1)
+        if count > MAX_VALUES:
+            raise TooLarge(f"more than {MAX_VALUES:,} values")
+    return count
 
 
 HANDLERS = (_YAML(), TOMLHandler())

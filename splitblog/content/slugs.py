@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import unicodedata
 
 from slugify import slugify
 
@@ -21,6 +22,22 @@ def make_slug(text: str) -> str:
     if slug:
         return slug
     return "x-" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+
+
+# Characters a slug would drop that tell tags apart ("C", "C#" and "C++" are three tags).
+TAG_WORDS = (("#", " sharp "), ("+", " plus "))
+
+
+def tag_slug(name: str) -> str:
+    """A tag's slug: its address on a site is tags/<slug>/."""
+    for char, word in TAG_WORDS:
+        name = name.replace(char, word)
+    return make_slug(name)
+
+
+def tag_identity(name: str) -> str:
+    """Names written differently that are one tag ("Go" and "go"): compared this way."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
 
 
 def slug_from_filename(stem: str) -> str:

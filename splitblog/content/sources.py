@@ -15,12 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from splitblog.config import Config
-from splitblog.content.frontmatter import HANDLERS
-from splitblog.content.only import find_blocks
+from splitblog.content.frontmatter import HANDLERS, TooLarge
+from splitblog.content.only import file_problems
+from splitblog.content.only import parse as parse_blocks
 from splitblog.content.slugs import slug_from_filename, slug_problem
 from splitblog.content.walk import SourceFile
 from splitblog.errors import ContentError, Problem, Problems
-from splitblog.model import Override, Source
+from splitblog.model import OnlyParse, Override, Source
 
 KNOWN_KEYS = (
     "title",
@@ -147,6 +148,15 @@ class _Parser:
         body_line = text.count("\n", 0, body_start) + 1
         try:
             meta = handler.load(fm_text)
+        except TooLarge as exc:
+            mark = exc.problem_mark
+            self.problems.add(
+                f"front matter is too large: {exc.problem}",
+                path=self.rel,
+                line=fm_line + mark.line if mark is not None else fm_line,
+                hint="front matter holds a few keys: move long data out of it",
+            )
+            return {}, body, body_line
         except tomllib.TOMLDecodeError as exc:
             message = str(exc)
             found = TOML_LINE.search(message)
@@ -222,27 +232,7 @@ class _Parser:
                 overrides.append((key, self.override(key, value)))
             else:
                 extra.append((str(key), value))
-        for block in find_blocks(body):
-            line = body_line + block.first_line
-            if block.last_line < 0:
-                self.problems.add(
-                    "`::: only` block is never closed",
-                    path=self.rel,
-                    line=line,
-                    hint="end it with :::",
-                )
-            unknown = sorted(block.sites - set(self.config.site_names))
-            if not block.sites:
-                self.problems.add(
-                    "`::: only` names no site", path=self.rel, line=line, hint="::: only personal"
-                )
-            if unknown:
-                self.problems.add(
-                    f"`::: only` names unknown site {', '.join(map(repr, unknown))}",
-                    path=self.rel,
-                    line=line,
-                    hint=f"use one of: {', '.join(self.config.site_names)}",
-                )
+        only = self.only_blocks(body, body_line)
         return Source(
             kind="post" if is_post else "page",
             key=self.file.key,
@@ -264,7 +254,25 @@ class _Parser:
             bundle=self.file.bundle,
             assets=self.file.assets,
             lines=tuple(self.lines.items()),
+            only=only,
         )
+
+    def only_blocks(self, body: str, body_line: int) -> OnlyParse:
+        """The body's `::: only` blocks, by the Markdown parse (content/only.py): lines
+        that look like a fence but are not one, blocks never closed, unknown sites."""
+        only = parse_blocks(body)
+        for line, message, hint in file_problems(only, body_line):
+            self.problems.add(message, path=self.rel, line=line, hint=hint)
+        for block in only.blocks:
+            unknown = sorted(block.sites - set(self.config.site_names))
+            if unknown:
+                self.problems.add(
+                    f"`::: only` names unknown site {', '.join(map(repr, unknown))}",
+                    path=self.rel,
+                    line=body_line + block.first,
+                    hint=f"use one of: {', '.join(self.config.site_names)}",
+                )
+        return only
 
     def text(self, meta: dict, key: str, required: bool, where: str = "") -> str | None:
         value = meta.get(key)

@@ -8,29 +8,32 @@ link, or a problem. It returns URLs, never posts.
 from __future__ import annotations
 
 import posixpath
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from splitblog.config import Config, SiteConfig
 from splitblog.errors import Problem
 from splitblog.model import Source
 from splitblog.routing.plan import LinkIndex
 
-Kind = Literal["local", "allow", "strip"]
+Kind = Literal["local", "allow", "strip", "keep"]
 
 
 @dataclass(frozen=True)
 class Ref:
     """A reference in a post's Markdown that splitblog resolves: a `.md` link or a file."""
 
-    kind: Literal["md", "file"]
-    target: str  # as written (decoded), e.g. "../2026-01-02-q3.md#costs" or "beach.jpg"
-    key: str  # what it points at: a source key, or a bundle file relative to the bundle
+    kind: Literal["md", "file", "url"]
+    target: str  # as written (decoded), e.g. "../2026-01-02-q3.md#costs" or "beach.jpg";
+    # for "url": the address as the browser reads it, written back as it is
+    key: str  # what it points at: a source key, a bundle file relative to the bundle, or
+    # for "url" the address
     fragment: str  # "#costs" or ""
     line: int  # line in the source file
+    # Can the element tell the browser not to send the referrer (an <a>, an <img> …)?
+    # An address of another site where it cannot (a <video poster>, CSS) is refused.
+    hides_referrer: bool = True
 
 
 @dataclass(frozen=True)
@@ -151,33 +154,117 @@ def allowed_sites(site: SiteConfig, config: Config) -> tuple[SiteConfig, ...]:
     )
 
 
-ANCHOR = re.compile(r'<a href="(https?://[^"]*)"([^>]*)>', re.I)
-REL = re.compile(r'\brel="([^"]*)"', re.I)
+def normalized(address: str) -> str:
+    """An address as a browser reads it: ASCII tabs and line breaks removed, leading and
+    trailing spaces and control characters stripped, backslashes read as slashes (as the
+    URL standard does for http(s) and relative addresses)."""
+    address = address.strip("".join(map(chr, range(33)))).translate(NO_TAB_OR_NEWLINE)
+    scheme = urlsplit(address).scheme.lower() if ":" in address else ""
+    if scheme in ("", "http", "https"):
+        address = address.replace("\\", "/")
+    return address
 
 
-def other_bases(site: SiteConfig, config: Config) -> tuple[str, ...]:
-    """The other sites' addresses, as links written out in full would start."""
-    return tuple(o.base_url for o in config.sites if o.name != site.name)
+NO_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
 
 
-def without_referrer(markup: str, bases: Sequence[str]) -> str:
-    """Every link to another site's pages carries rel="noreferrer" — also one written
-    as a full URL rather than as a `.md` file — so the other site never learns which of
-    your sites its reader came from. (Where the policy is not allow, the audit refuses
-    such a link anyway.)"""
-    if not bases or not any(base in markup for base in bases):
-        return markup
+def classify_address(href: str, source: Source) -> tuple[str, str, str] | None:
+    """Like `classify`, and ("url", address, "") for every other address a browser
+    follows: absolute (http, https, //host), root-relative and relative. Each is judged
+    per site (`resolve_address`): it may point into another site of the project."""
+    found = classify(href, source)
+    if found is not None:
+        return found
+    address = normalized(href)
+    if not address or address.startswith("#"):
+        return None
+    scheme = urlsplit(address).scheme.lower() if ":" in address else ""
+    if scheme and scheme not in ("http", "https"):
+        return None  # mailto:, tel:, data: … lead to no site
+    return ("url", address, "")
 
-    def add(match: re.Match[str]) -> str:
-        href, rest = match.group(1), match.group(2)
-        if not any(href.startswith(base) or href == base.rstrip("/") for base in bases):
-            return match.group(0)
-        rel = REL.search(rest)
-        if rel is None:
-            return f'<a href="{href}" rel="noreferrer"{rest}>'
-        if "noreferrer" in rel.group(1).split():
-            return match.group(0)
-        values = f"{rel.group(1)} noreferrer".strip()
-        return f'<a href="{href}"{rest[: rel.start()]}rel="{values}"{rest[rel.end() :]}>'
 
-    return ANCHOR.sub(add, markup)
+def owner_of(address: str, config: Config) -> SiteConfig | None:
+    """The site an absolute address belongs to: the one whose base_url is the longest
+    prefix of it (host compared without letter case or default port, the path decoded),
+    so that https://example.com/ and https://example.com/janey/ are told apart."""
+    host, path = _host_and_path(address)
+    if host is None:
+        return None
+    best: SiteConfig | None = None
+    best_length = -1
+    for site in config.sites:
+        site_host, site_path = _host_and_path(site.base_url)
+        if site_host != host:
+            continue
+        prefix = site_path.rstrip("/")
+        if (path == prefix or path.startswith(prefix + "/")) and len(prefix) > best_length:
+            best, best_length = site, len(prefix)
+    return best
+
+
+def _host_and_path(address: str) -> tuple[str | None, str]:
+    try:
+        parts = urlsplit(address)
+        hostname = parts.hostname
+        port = parts.port
+    except ValueError:
+        return None, ""
+    if parts.scheme.lower() not in ("http", "https") or not hostname:
+        return None, ""
+    default = {"http": 80, "https": 443}[parts.scheme.lower()]
+    host = unquote(hostname).rstrip(".").lower()
+    if port not in (None, default):
+        host = f"{host}:{port}"
+    path = posixpath.normpath(unquote(parts.path) or "/")
+    path = "/" + path.lstrip("/") if path != "." else "/"
+    return host, path.casefold()
+
+
+Place = Literal["this site", "another site", "outside"]
+
+
+def place_of(address: str, page_url: str, site: SiteConfig, config: Config) -> tuple[Place, str]:
+    """Where an address written on a page of `site` (at absolute `page_url`) leads: to
+    this site, to another site of the project (its name), or outside the project."""
+    owner = owner_of(urljoin(page_url, address), config)
+    if owner is None:
+        return "outside", ""
+    if owner.name == site.name:
+        return "this site", site.name
+    return "another site", owner.name
+
+
+def is_page(address: str, page_url: str, site: SiteConfig, index: LinkIndex) -> bool:
+    """Whether an address of this site is one of its posts or pages (by routing's URLs)."""
+    path = urlsplit(urljoin(page_url, address)).path
+    prefix = site.path_prefix
+    if not path.startswith(prefix):
+        return False
+    rel = unquote(path[len(prefix) :])
+    return any(urls.get(site.name) == rel for urls in index.urls.values())
+
+
+def resolve_address(
+    ref: Ref, source: Source, page_url: str, site: SiteConfig, config: Config
+) -> Resolution | Problem:
+    """How `site` writes an address that is not a `.md` link or a bundle file: as it is
+    when it leads outside the project or into the site itself; by the site's policy
+    toward the site it leads into otherwise (allow: kept, and told not to send the
+    referrer; strip: removed; deny: a problem naming the file and line)."""
+    place, owner = place_of(ref.target, page_url, site, config)
+    if place == "outside":
+        return Resolution("keep", ref.target)
+    if place == "this site":
+        return Resolution("local", ref.target)
+    policy = site.policy_toward(owner)
+    if policy == "allow":
+        return Resolution("allow", ref.target)
+    if policy == "strip":
+        return Resolution("strip")
+    return Problem(
+        f"link to '{ref.target}', an address of the {owner} site, denied by {site.name}'s policy",
+        path=source.rel,
+        line=ref.line,
+        hint=f'remove it, use ::: only, or set [sites.{site.name}.links] {owner} = "strip"|"allow"',
+    )

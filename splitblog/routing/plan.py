@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from splitblog.config import Config
-from splitblog.content.only import visible_text
-from splitblog.content.slugs import folder_slug, make_slug
+from splitblog.content.only import view
+from splitblog.content.slugs import folder_slug, tag_identity, tag_slug
 from splitblog.errors import Problem
 from splitblog.model import BuildOptions, Entry, ListPage, SitePlan, Source, TagPlan
 from splitblog.writer import is_safe_relpath
@@ -66,8 +66,9 @@ def route(
                 if ident not in memo:
                     memo[ident] = _entry(source, site.name)
                 entry = memo[ident]
-                # Emptied by `::: only` blocks (text is the body itself when it has none).
-                if entry.text is not source.body and (not entry.text or entry.text.isspace()):
+                if entry.text is not source.body and view(source, site.name).empty:
+                    # Emptied by `::: only` blocks (the text is the body itself when it
+                    # has none): what is left is blank, or the markers of a list or quote.
                     reason = EMPTY
             if reason or entry is None:
                 reasons.setdefault(source.key, {})[site.name] = reason or AUDIENCE
@@ -77,7 +78,10 @@ def route(
         posts.sort(key=_newest_first)
         pages.sort(key=lambda e: e.url)
         plan = _plan(site, tuple(posts), tuple(pages))
-        problems[site.name] = find_collisions(site.name, claims(plan))
+        problems[site.name] = [
+            *tag_collisions(site.name, posts),
+            *find_collisions(site.name, claims(plan)),
+        ]
         plans[site.name] = plan
     for stale in memo.keys() - used:  # edited or gone since the last build
         del memo[stale]
@@ -113,11 +117,18 @@ def _entry(source: Source, site: str) -> Entry:
         title=(override and override.title) or source.title,
         slug=slug,
         url=url,
-        text=visible_text(source.body, site),
+        text=site_text(source, site),
         summary=(override and override.summary) or source.summary,
         tags=tags,
         extra=source.extra + (override.extra if override else ()),
     )
+
+
+def site_text(source: Source, site: str) -> str:
+    """The body as `site` shows it: the parse's blocks for other sites blanked (see
+    content/only.py for why blanked text rather than filtered tokens)."""
+    shown = view(source, site)
+    return shown.text if shown.has_blocks else source.body
 
 
 def _newest_first(entry: Entry) -> tuple[float, str]:
@@ -128,7 +139,7 @@ def _newest_first(entry: Entry) -> tuple[float, str]:
 def _plan(site, posts: tuple[Entry, ...], pages: tuple[Entry, ...]) -> SitePlan:
     by_slug: dict[str, tuple[str, list[Entry]]] = {}
     for post in posts:
-        slugs = {make_slug(tag): tag for tag in reversed(post.tags)}  # "Go" and "go": one tag
+        slugs = {tag_slug(tag): tag for tag in reversed(post.tags)}  # "Go" and "go": one tag
         for slug, tag in slugs.items():
             by_slug.setdefault(slug, (tag, []))[1].append(post)
     tags = tuple(
@@ -178,6 +189,31 @@ def claims(plan: SitePlan) -> Iterable[tuple[str, str]]:
         for page in pages:
             yield page.output_path, f"the page of tag '{tag.name}'"
     yield "archive/index.html", "the archive"
+
+
+def tag_collisions(site: str, posts: Sequence[Entry]) -> list[Problem]:
+    """Tags that are not one tag ("café" and "cafe") but would share one address: never
+    merged silently — the site would list one tag's posts under the other's name."""
+    first: dict[str, dict[str, Entry]] = {}  # slug → identity → the first post using it
+    for post in posts:
+        for tag in post.tags:
+            first.setdefault(tag_slug(tag), {}).setdefault(tag_identity(tag), post)
+    problems = []
+    for slug, owners in first.items():
+        if len(owners) < 2:
+            continue
+        names = [next(t for t in p.tags if tag_identity(t) == i) for i, p in owners.items()]
+        files = [p.source for p in owners.values()]
+        problems.append(
+            Problem(
+                f"tags {' and '.join(repr(n) for n in names)} would share the address "
+                f"/tags/{slug}/ on {site} (used by {', '.join(f.rel for f in files[1:])} too)",
+                path=files[0].rel,
+                line=files[0].line_of("tags"),
+                hint="write them the same if they are one tag, or rename one",
+            )
+        )
+    return problems
 
 
 def find_collisions(site: str, claimed: Iterable[tuple[str, str]]) -> list[Problem]:

@@ -11,13 +11,7 @@ from dataclasses import dataclass
 from splitblog.config import Config, SiteConfig
 from splitblog.errors import Problem
 from splitblog.model import Entry
-from splitblog.routing.links import (
-    Resolution,
-    canonical_url,
-    other_bases,
-    resolve,
-    without_referrer,
-)
+from splitblog.routing.links import Resolution, canonical_url, resolve, resolve_address
 from splitblog.routing.plan import LinkIndex
 from splitblog.site.markdown import RenderedBody, finalize
 
@@ -34,17 +28,14 @@ class Body:
     fingerprint: str  # changes whenever anything a template could show of it changes
     card_fingerprint: str  # changes when what lists show of it changes (not its text)
     load_html: Callable[[], str]
-    others: tuple[str, ...] = ()  # the other sites' addresses: links to them get noreferrer
 
     @property
     def html(self) -> str:
-        html = finalize(self.load_html(), self.rendered, self.resolutions)
-        return without_referrer(html, self.others)
+        return finalize(self.load_html(), self.rendered, self.resolutions)
 
     @property
     def summary(self) -> str:
-        summary = finalize(self.rendered.summary, self.rendered, self.resolutions)
-        return without_referrer(summary, self.others)
+        return finalize(self.rendered.summary, self.rendered, self.resolutions)
 
 
 def finish(
@@ -57,18 +48,34 @@ def finish(
     file_url: Callable[[Entry, str], str],
     load_html: Callable[[], str],
 ) -> tuple[Body, list[Problem]]:
-    """Resolve one entry's references for one site; collect what the policies refuse."""
+    """Resolve one entry's references for one site; collect what the policies refuse.
+
+    Every reference goes through the one resolver (routing/links.py): `.md` links by the
+    post they name, addresses by the site they lead into — written in Markdown or in raw
+    HTML alike."""
     problems = list(rendered.problems)
     resolutions: list[Resolution | str] = []
     files: list[str] = []
+    page_url = site.url(entry.url)
     for ref in rendered.refs:
         if ref.kind == "file":
             resolutions.append(file_url(entry, ref.key))
             files.append(ref.key)
             continue
-        outcome = resolve(ref, entry.source, site, config, index)
+        if ref.kind == "url":
+            outcome = resolve_address(ref, entry.source, page_url, site, config)
+        else:
+            outcome = resolve(ref, entry.source, site, config, index)
+        if isinstance(outcome, Resolution) and outcome.kind == "allow" and not ref.hides_referrer:
+            outcome = Problem(
+                f"'{ref.target}' leads to another site from a place that cannot be told not "
+                "to send the referrer (that site would learn where its reader came from)",
+                path=entry.source.rel,
+                line=ref.line,
+                hint="link to it with <a href> or a Markdown link instead",
+            )
         if isinstance(outcome, Problem):
-            if ref.key not in broken:  # a link to a file with errors of its own: said already
+            if ref.kind != "md" or ref.key not in broken:  # a file with errors: said already
                 problems.append(outcome)
             outcome = Resolution("strip")
         resolutions.append(outcome)
@@ -77,9 +84,8 @@ def finish(
         problems.append(canonical)
         canonical = None
     source = entry.source
-    others = other_bases(site, config)
     targets = "\x1f".join(r if isinstance(r, str) else f"{r.kind}:{r.url}" for r in resolutions)
-    shown = f"{entry.site}\x1e{entry.url}\x1e{targets}\x1e{canonical}\x1e{others}"
+    shown = f"{entry.site}\x1e{entry.url}\x1e{targets}\x1e{canonical}"
     listed = f"{entry.title}\x1e{source.date}\x1e{source.updated}\x1e{entry.tags}"
     body = Body(
         entry,
@@ -90,7 +96,6 @@ def finish(
         _digest(source.digest, shown),
         _digest(shown, listed, rendered.summary),
         load_html,
-        others,
     )
     return body, problems
 

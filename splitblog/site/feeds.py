@@ -16,25 +16,26 @@ from email.utils import format_datetime
 from urllib.parse import urljoin
 
 from splitblog.config import FEED_FILES, SiteConfig
+from splitblog.site.html_addresses import Slot, StartTag, canonical
 from splitblog.site.views import PostView
 
 FEED_ITEMS = 20
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-ATTRIBUTE_URL = re.compile(r'(\s(?:href|src|poster)=")([^"]*)(")')
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def absolutize(markup: str, page_url: str) -> str:
-    """Every href/src in `markup` made absolute against the page's absolute URL."""
+    """Every address in `markup` (href, src, srcset, poster … any quoting: the one
+    tokenizer of site/html_addresses.py) made absolute against the page's absolute URL."""
 
-    def fix(match: re.Match[str]) -> str:
-        url = match.group(2)
+    def fix(_tag: StartTag, slot: Slot) -> str:
+        url = slot.url
         if not url or url.startswith(("mailto:", "tel:", "data:")) or "://" in url[:12]:
-            return match.group(0)
-        return match.group(1) + urljoin(page_url, url) + match.group(3)
+            return url
+        return urljoin(page_url, url)
 
-    return ATTRIBUTE_URL.sub(fix, markup)
+    return canonical(markup, fix)
 
 
 def _updated(posts: Sequence[PostView]) -> datetime:

@@ -19,11 +19,14 @@ FanOut = Callable[[Callable[[int], RenderedBody], int], Iterator[RenderedBody]]
 
 
 def markdown_key(entry: Entry) -> str:
-    """Everything the rendered HTML depends on (line numbers and bundle files included)."""
+    """Everything the rendered HTML depends on: the site's text (its `::: only` view),
+    the summary and the line it is on, where the file is (relative links, messages), its
+    bundle files, the first line of the body, and the engine with its version and rules.
+    Not the configuration: the HTML leaves every address to be judged per site."""
     source = entry.source
     digest = hashlib.blake2b(entry.text.encode(), digest_size=16)
     rest = (ENGINE, entry.summary, source.key, source.rel, source.bundle, source.assets)
-    digest.update(repr((rest, source.body_line)).encode())
+    digest.update(repr((rest, source.body_line, source.line_of("summary"))).encode())
     return digest.hexdigest()
 
 

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from splitblog.config import FEED_FILES, Config
-from splitblog.content.slugs import make_slug
+from splitblog.content.slugs import tag_slug
 from splitblog.model import Entry, ListPage, SitePlan, TagPlan
 from splitblog.site import feeds
 from splitblog.site.bodies import Body
@@ -105,7 +105,7 @@ class SitePages:
         return self._views[key]
 
     def _tags_of(self, entry: Entry) -> list[TagPlan]:
-        slugs = dict.fromkeys(make_slug(t) for t in entry.tags)
+        slugs = dict.fromkeys(tag_slug(t) for t in entry.tags)
         return [self.tags_by_slug[s] for s in slugs if s in self.tags_by_slug]
 
     def fp(self, entry: Entry) -> str:

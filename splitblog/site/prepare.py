@@ -21,7 +21,7 @@ from splitblog.model import Entry, SitePlan
 from splitblog.routing.links import allowed_sites
 from splitblog.routing.plan import LinkIndex, find_collisions
 from splitblog.site.bodies import Body, finish
-from splitblog.site.files import Copier, FileDigests, copy_all
+from splitblog.site.files import Copier, FileDigests, Wanted, copy_all
 from splitblog.site.markdown_store import MarkdownStore
 from splitblog.site.pages import PageTask, SitePages, menu_links
 from splitblog.site.templates import environment
@@ -112,18 +112,20 @@ def _copies(
 ) -> tuple[dict[str, tuple[OutputFile, str]], list[Problem]]:
     """The theme's static files, the avatar, and the bundle files the site's pages use."""
     site, config = plan.site, inputs.config
-    strip = not site.keep_image_metadata
+    keep = site.keep_image_metadata
     image_dir = inputs.cache_folder / "images" if inputs.cache_folder else None
     wanted = [
-        (path, source, strip, config.rel(source))
+        Wanted(path, source, config.rel(source), keep_metadata=keep)
         for path, source in static_files(config.root, site.theme).items()
     ]
     if site.author.avatar:
         avatar = config.root / site.author.avatar
-        wanted.append((site.author.avatar_name, avatar, strip, f"sites.{site.name}.author.avatar"))
+        key = f"sites.{site.name}.author.avatar"
+        wanted.append(Wanted(site.author.avatar_name, avatar, config.rel(avatar), key, keep))
     for body in bodies.values():
         entry: Entry = body.entry
         for name in body.files:
             file = config.content_dir / entry.source.bundle / name  # type: ignore[operator]
-            wanted.append((entry.url + name, file, strip, config.rel(file)))
-    return copy_all(Copier(inputs.digests, image_dir), wanted)
+            wanted.append(Wanted(entry.url + name, file, config.rel(file), entry.source.rel, keep))
+    copier = Copier(inputs.digests, image_dir, site.publish_as_is, site.name)
+    return copy_all(copier, wanted)

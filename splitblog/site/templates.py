@@ -1,4 +1,10 @@
-"""One Jinja2 environment per site; template errors become messages naming file and line."""
+"""One Jinja2 environment per site; template errors become messages naming file and line.
+
+Themes run in Jinja's immutable sandbox: a template sees the data splitblog passes it (its
+own site's views) and nothing else — no Python internals, no file system (the loader
+reads only files inside the theme's own folders) — so a theme cannot reach past routing
+to another site's posts.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from splitblog.config import Config, SiteConfig
 from splitblog.errors import ContentError, Problem, SplitblogError
@@ -27,7 +34,7 @@ def environment(config: Config, site: SiteConfig, cache_dir: Path | None) -> jin
             )
             for name in missing
         )
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=ThemeLoader([str(d) for d in template_dirs(config.root, site.theme)], config.root),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -101,6 +108,14 @@ def _template_problem(exc: Exception, config: Config, name: str) -> Problem:
             line=line,
             hint="templates may only use the variables splitblog passes (see README)",
         )
+    if isinstance(exc, SecurityError):
+        return Problem(
+            f"template error: the sandbox refused it ({exc})",
+            path=path,
+            line=line,
+            hint="templates may only use the data splitblog passes them, not Python's "
+            "internals or the file system (see README, Themes)",
+        )
     if isinstance(exc, RecursionError):
         return Problem(
             "template error: it calls itself without end",
@@ -114,17 +129,20 @@ def _template_problem(exc: Exception, config: Config, name: str) -> Problem:
 
 
 class ThemeLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that names the file and line of a template that is not UTF-8."""
+    """A FileSystemLoader that reads only files inside the theme's folders (a symbolic
+    link out of them — to a post, to ~/.ssh — is refused) and names the file and line of a
+    template that is not UTF-8."""
 
     def __init__(self, searchpath: list[str], root: Path):
         super().__init__(searchpath)
         self.root = root
+        self.folders = [Path(folder).resolve() for folder in searchpath]
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         try:
-            return super().get_source(environment, template)
+            source, filename, uptodate = super().get_source(environment, template)
         except UnicodeDecodeError as exc:
             for folder in self.searchpath:
                 path = Path(folder, *template.split("/"))
@@ -139,6 +157,17 @@ class ThemeLoader(jinja2.FileSystemLoader):
                         )
                     ) from None
             raise
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(folder) for folder in self.folders):
+            raise ContentError(
+                Problem(
+                    f"template '{template}' leads outside the theme (to {real})",
+                    path=_shown_path(Path(filename), self.root),
+                    hint="a theme's templates must be files inside its templates/ folder, "
+                    "not links to files elsewhere",
+                )
+            )
+        return source, filename, uptodate
 
 
 def _template_frame(exc: BaseException, config: Config, name: str) -> tuple[str, int | None]:

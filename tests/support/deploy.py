@@ -70,10 +70,10 @@ def rsync_daemon(folder: Path) -> Iterator[str]:
     root = folder / "www"
     root.mkdir(parents=True, exist_ok=True)
     conf = folder / "rsyncd.conf"
-    conf.write_text(
-        f"use chroot = false\nuid = {os.getuid()}\ngid = {os.getgid()}\n\n"
-        f"[www]\npath = {root}\nread only = false\n"
-    )
+    # Only root may name the user the daemon runs as (a normal user's daemon cannot call
+    # setgroups, and runs as that user anyway).
+    ids = f"uid = {os.getuid()}\ngid = {os.getgid()}\n" if os.geteuid() == 0 else ""
+    conf.write_text(f"use chroot = false\n{ids}\n[www]\npath = {root}\nread only = false\n")
 
     def command(port: int) -> list[str]:
         return [

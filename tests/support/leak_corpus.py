@@ -416,7 +416,7 @@ def write(spec: CorpusSpec, root: Path) -> None:
         for image in source.images:
             (path.parent / image.name).write_bytes(_image(image))
         for name in source.documents:
-            (path.parent / name).write_bytes(b"%PDF-1.4 " + name.encode())
+            (path.parent / name).write_bytes(pdf_naming(name))
         for name in source.unused:
             data = _png(source.unused_content) if name.endswith(".png") else b""
             (path.parent / name).write_bytes(data or source.unused_content.encode())
@@ -494,6 +494,22 @@ def _image(image: Photo) -> bytes:
     gps[1], gps[2] = "N", (48.0, 51.0, 24.0)
     out = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 30, 30)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def pdf_naming(text: str) -> bytes:
+    """A real one-page PDF whose page content holds `text` (a PDF comment): a PDF the
+    build can clean, which still carries the text in its bytes."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(72, 72)
+    content = DecodedStreamObject()
+    content.set_data(b"% " + text.encode() + b"\n")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    out = io.BytesIO()
+    writer.write(out)
     return out.getvalue()
 
 
