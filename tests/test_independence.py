@@ -19,6 +19,7 @@ import splitblog.routing.plan
 import splitblog.site.prepare
 from splitblog.config import load_config
 from splitblog.config.schema import Author, DeployConfig, SiteConfig, options
+from splitblog.content.only import all_shown
 from splitblog.model import BuildOptions, TagPlan
 from splitblog.prove import perturb_config
 from splitblog.prove.garble import Garbler
@@ -255,13 +256,14 @@ def publish_one_foreign_post(monkeypatch: pytest.MonkeyPatch, project: Project) 
 
 
 def leave_only_blocks_in(monkeypatch: pytest.MonkeyPatch, project: Project) -> None:
-    """The body stage broken: professional keeps the other sites' `::: only` blocks."""
-    visible = splitblog.routing.plan.visible_text
+    """The body stage broken: professional keeps the other sites' `::: only` blocks (the
+    fence lines blanked, their text shown)."""
+    shown = splitblog.routing.plan.site_text
 
-    def broken(text: str, site: str) -> str:
-        return text if site == PRO else visible(text, site)
+    def broken(source, site):  # type: ignore[no-untyped-def]
+        return all_shown(source) if site == PRO else shown(source, site)
 
-    monkeypatch.setattr(splitblog.routing.plan, "visible_text", broken)
+    monkeypatch.setattr(splitblog.routing.plan, "site_text", broken)
 
 
 def show_foreign_tags(monkeypatch: pytest.MonkeyPatch, project: Project) -> None:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from splitblog.config import Config
-from splitblog.content.only import visible_text
+from splitblog.content.only import view
 from splitblog.model import BuildOptions, Source
 from splitblog.routing.links import allowed_sites
 from splitblog.routing.plan import Routing
@@ -106,7 +106,7 @@ def knowledge(config: Config, routing: Routing, site: str, options: BuildOptions
 def _own_text(config: Config, source: Source, site: str) -> str:
     """A file of the site as the site sees it: its front matter, and its body without
     the other sites' `::: only` blocks (a link in one of those is not the site's)."""
-    shown = visible_text(source.body, site)
+    shown = view(source, site).text
     try:
         raw = (config.content_dir / source.key).read_text("utf-8-sig", errors="replace")
     except OSError:

@@ -27,7 +27,7 @@ a large project costs little more than one walk of it.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -39,8 +39,8 @@ import yaml
 
 from splitblog.config import Config
 from splitblog.content.frontmatter import HANDLERS, TOMLHandler
-from splitblog.content.only import find_blocks
-from splitblog.model import BuildOptions, Source
+from splitblog.content.only import parse_of
+from splitblog.model import BuildOptions, OnlyBlock, Source
 from splitblog.prove.copying import files, link, write
 from splitblog.prove.garble import Garbler
 from splitblog.prove.knowledge import Knowledge, knowledge
@@ -217,7 +217,8 @@ def _own(copy: _Copy, source: Source, path: Path, target: Path) -> int:
     """The site's own post: the other sites' blocks and overrides changed, if any.
     Returns 1 when it was changed."""
     site, know = copy.know.site, copy.know
-    blocks = [b for b in find_blocks(source.body) if site not in b.sites]
+    only = parse_of(source)
+    blocks = [b for b in only.blocks if site not in b.sites]
     overrides = [n for n, _o in source.overrides if n != site]
     if not blocks and not overrides:
         link(path, target)
@@ -228,12 +229,7 @@ def _own(copy: _Copy, source: Source, path: Path, target: Path) -> int:
         return 0
     is_toml, meta, front, body = parts
     if blocks:
-        lines = body.split("\n")
-        foreign: set[int] = set()
-        for block in blocks:
-            last = block.last_line if block.last_line >= 0 else len(lines) - 1
-            foreign.update(range(block.first_line, last + 1))
-        body = copy.garble.body(body, keep=set(range(len(lines))) - foreign)
+        body = _garble_blocks(copy, body, source.body, only.blocks, blocks)
     if overrides:
         for name in overrides:
             if isinstance(meta.get(name), dict):
@@ -243,6 +239,32 @@ def _own(copy: _Copy, source: Source, path: Path, target: Path) -> int:
         text = front + body
     write(target, text.encode("utf-8"))
     return 1
+
+
+def _garble_blocks(
+    copy: _Copy, body: str, parsed: str, every: Sequence[OnlyBlock], foreign: Sequence[OnlyBlock]
+) -> str:
+    """The body with the text of the other sites' blocks garbled: exactly what the parse
+    gives those blocks on each line (a list item's marker, a quote's `>` stay), every
+    block's own `:::` lines kept. Same length, so every line keeps its place."""
+    fences = {line for block in every for line in (block.first, block.last)}
+    if body != parsed:  # not the text the parse was made of: whole lines, to be safe
+        lines = {line for block in foreign for line, _s, _e in block.spans} - fences
+        return copy.garble.body(body, keep=set(range(body.count("\n") + 1)) - lines)
+    cuts: dict[int, tuple[int, int]] = {}  # line → the span of it to garble
+    for block in foreign:
+        for line, start, end in block.spans:
+            if line not in fences:
+                low, high = cuts.get(line, (start, end))
+                cuts[line] = (min(low, start), max(high, end))
+    out, at = [], 0
+    for start, end in sorted(cuts.values()):
+        if start < at:
+            continue
+        out += [body[at:start], copy.garble.letters(body[start:end])]
+        at = end
+    out.append(body[at:])
+    return "".join(out)
 
 
 def _override(copy: _Copy, table: dict[str, Any], keep_slug: bool) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """The perturbed configuration for one site S, and the files it names: every other
 site's title, description, persona (name, email, bio, avatar — a new picture under a
 new name —, profiles), forbid list, theme, language, feeds, page size, noindex, link
-policies, metadata setting and deploy table are replaced. Kept: S's own table, the
-top-level options every site shares (time zone, default audience), every site's name,
-and the base_url of the sites S may know (knowledge.py). Another site's base_url that
-S may not know moves to another host, its path of the same shape.
+policies, metadata setting, publish_as_is patterns and deploy table are replaced.
+Kept: S's own table, the top-level options every site shares (time zone, default
+audience), every site's name, and the base_url of the sites S may know
+(knowledge.py). Another site's base_url that S may not know moves to another host,
+its path of the same shape.
 
 Also here: `static/` (kept, but `static/<other site>/` perturbed) and the project's
 themes (S's kept; the others garbled, as no template of S can read them).
@@ -43,6 +44,7 @@ RULES = {
     "forbid": "garbled, one more",
     "links": "other policies",
     "keep_image_metadata": "flipped",
+    "publish_as_is": "garbled, one more",
     "deploy": "another target, host and limit",
 }
 AUTHOR_RULES = {"name": "text", "email": "garbled", "avatar": "a new picture", "bio": "text"}
@@ -109,6 +111,9 @@ def _other(
         if other != site.name
     }
     table["keep_image_metadata"] = not site.keep_image_metadata
+    table["publish_as_is"] = [garble.letters(p) for p in site.publish_as_is] + [
+        f"*.{garble.word(3, 4)}"
+    ]
     if site.deploy is not None:
         deploy = dict(table.get("deploy", {}))
         deploy["target"] = (dest / "_foreign" / site.name / "deploy").as_uri()
