@@ -183,7 +183,7 @@ def _prove_site(
             perturbation = perturb(config, routing, site, options, folder / "project", SEED)
         except (OSError, ValueError, TypeError, yaml.YAMLError) as exc:  # fail closed
             return [_not_copied(site, exc)], None
-        _share_compiled_templates(config, perturbation.root, where.scratch)
+        _share_caches(config, perturbation.root, where.scratch)
         output = folder / "public"
         try:
             copy = load_config(perturbation.config_path, output)
@@ -227,18 +227,21 @@ def _original_tree(
     return output / site
 
 
-def _share_compiled_templates(config: Config, copy: Path, scratch: Path) -> None:
-    """The copy uses the project's compiled templates (or, in a project never built,
-    those of this run's other copies): Jinja keys each by the template's file and
-    source text, so S's unchanged templates are not compiled again (half the cost of
-    proving a small site) and a changed one is never served stale."""
-    compiled = cache_dir(config) / "jinja"
-    if not compiled.is_dir():
-        compiled = scratch / "jinja"
-        compiled.mkdir(exist_ok=True)
+def _share_caches(config: Config, copy: Path, scratch: Path) -> None:
+    """The copy uses the project's compiled templates and cleaned files (or, in a project
+    never built, those of this run's other copies). Both are keyed by what they are made
+    from — Jinja's by the template's file and source text, cleaned files by the digest
+    of the original's bytes and the cleaner's version — so the site's unchanged templates
+    and photos are not compiled or cleaned again (half the cost of proving a small site;
+    most of it for one with many photos), and a changed one is never served stale."""
     (copy / CACHE_FOLDER).mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):
-        (copy / CACHE_FOLDER / "jinja").symlink_to(compiled, target_is_directory=True)
+    for name in ("jinja", "images"):
+        shared = cache_dir(config) / name
+        if not shared.is_dir():
+            shared = scratch / name
+            shared.mkdir(exist_ok=True)
+        with contextlib.suppress(OSError):
+            (copy / CACHE_FOLDER / name).symlink_to(shared, target_is_directory=True)
 
 
 def _not_copied(site: str, exc: Exception) -> Problem:
