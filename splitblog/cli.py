@@ -103,6 +103,11 @@ def cli() -> None:
 @cli.command()
 @build_options
 @click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace site folders that hold files splitblog did not write (they are deleted).",
+)
 @reports_errors
 def build(
     sites: tuple[str, ...],
@@ -111,15 +116,20 @@ def build(
     config_path: Path | None,
     output: Path | None,
     timings: bool,
+    force: bool,
 ) -> None:
-    """Build the sites into OUTPUT/<site>/."""
+    """Build the sites into OUTPUT/<site>/.
+
+    A site folder that holds files splitblog did not write is refused (they would be
+    deleted) until you move them, or pass --force.
+    """
     from splitblog.build import build as run_build
     from splitblog.terminal.progress import print_reports, progress_bar
 
     config = load(config_path, output)
     options = BuildOptions(sites=sites, drafts=drafts, future=future)
     with progress_bar() as progress:
-        result = run_build(config, options, progress=progress)
+        result = run_build(config, options, progress=progress, force=force)
     if result.up_to_date:
         click.echo(
             f"Nothing changed; {config.rel(config.output_dir)}/ is up to date "
@@ -260,8 +270,10 @@ def init(directory: Path) -> None:
     """Create a new project in DIRECTORY: configuration, sample posts, both themes."""
     from splitblog.scaffold import create_project
 
-    create_project(directory)
+    notes = create_project(directory)
     click.echo(f"Created a splitblog project in {directory}/")
+    for note in notes:
+        click.echo(note)
     click.echo(f"Next: cd {directory} && splitblog build")
 
 
@@ -301,7 +313,11 @@ def new_post(title: str, audiences: tuple[str, ...], config_path: Path | None) -
     help="Only this site (repeat for several). Every site is still built and audited.",
 )
 @click.option("--dry-run", is_flag=True, help="List what would be uploaded and deleted.")
-@click.option("--force", is_flag=True, help="Delete more files than max_deletes allows.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Delete more files than max_deletes allows, and files of a target never deployed to.",
+)
 @config_option
 @reports_errors
 def deploy(sites: tuple[str, ...], dry_run: bool, force: bool, config_path: Path | None) -> None:

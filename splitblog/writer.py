@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +75,16 @@ class WriteReport:
 
 def digest_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def manifest_digest(manifest: Mapping[str, Sequence[object]]) -> str:
+    """What a tree holds, by content: its paths and their files' digests. Kept with the
+    last build's state, so a tree that comes back by a swap or a restore (with the old
+    inode number) is still told apart from the one the build left."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(manifest):
+        digest.update(f"{path}\0{manifest[path][0]}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def file_digest(path: Path) -> str:
@@ -136,6 +146,29 @@ class SiteTrees:
         if tree is None:
             return {}
         return self._load_manifests().get(tree) or _scan(self.live)
+
+    def recorded_live(self) -> Manifest | None:
+        """What the writer recorded of the live tree it left, or None when it has no
+        record of this tree (never built here, or replaced from outside): never a scan."""
+        tree = self._tree_id(self.live)
+        if tree is None:
+            return None
+        return self._load_manifests().get(tree)
+
+    def recorded_trees(self) -> list[Manifest]:
+        """Every tree of this site the writer has a record of (the live and the spare)."""
+        return [m for m in self._load_manifests().values() if m]
+
+    def adopt(self, found: Manifest) -> None:
+        """Record the live tree as it really is (`--force` over files splitblog did not
+        write): they then leave with the next builds like any file the build no longer
+        makes, instead of living on in the spare tree unknown to its manifest."""
+        tree = self._tree_id(self.live)
+        if tree is None:
+            return
+        manifests = self._load_manifests()
+        manifests[tree] = {**manifests.get(tree, {}), **found}
+        self._save_manifests(manifests)
 
     # -- publishing ----------------------------------------------------------------------
     def begin(self) -> Patch:
@@ -236,20 +269,36 @@ class Patch:
         if self.trees.in_place:
             self.trees._save_manifests({self.trees._tree_id(root) or "": manifest})
             return WriteReport(written, len(stale), len(files) - written)
-        _exchange(self.trees.spare, self.trees.live)
-        # The trees have swapped places (their inodes came along).
-        kept = {self.trees._tree_id(self.trees.live) or "": manifest}
-        if self.live_id and self.trees.spare.exists():
+        # Recorded before the swap: each entry names a tree by its inode, which the swap
+        # carries along, so the record is true whether or not the swap happens (a kill
+        # in between). A live tree must never be left without its record: it would be
+        # taken for files splitblog did not write, and refused.
+        kept = {self.trees._tree_id(self.trees.spare) or "": manifest}
+        if self.live_id:
             kept[self.live_id] = self.live_manifest
+        saved = self._record(kept)
+        _exchange(self.trees.spare, self.trees.live)
+        if not saved:
+            self._record(kept)
+        return WriteReport(written, len(stale), len(files) - written)
+
+    def _record(self, kept: Mapping[str, Manifest]) -> bool:
         try:
             self.trees._save_manifests(kept)
         except OSError:
-            # The new output is live and complete. The manifests on disk still describe
-            # the spare (the old live tree) truly; the new live tree, not in them, is
-            # read from disk next time. Only a half-written temporary file must go.
+            # The manifests on disk still describe the trees truly (the spare's was
+            # dropped before it changed); a tree not in them is read from disk next
+            # time. Only a half-written temporary file must go.
             with contextlib.suppress(OSError):
                 self.trees.manifest_path.with_suffix(".tmp").unlink()
-        return WriteReport(written, len(stale), len(files) - written)
+            return False
+        return True
+
+
+def entry_of(path: Path) -> tuple[str, int, int]:
+    """A manifest entry read from the file itself."""
+    info = path.stat()
+    return (file_digest(path), info.st_size, info.st_mtime_ns)
 
 
 def _scan(root: Path) -> Manifest:

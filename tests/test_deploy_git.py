@@ -60,7 +60,8 @@ def test_the_branch_holds_exactly_the_build(gh_project: Project, bare: Path) -> 
     assert refs(bare)["refs/heads/main"] == main
     assert set(refs(bare)) == {"refs/heads/main", "refs/heads/gh-pages"}
     message = git("--git-dir", str(bare), "log", "-1", "--format=%B", "gh-pages")
-    assert message.startswith("Deploy the personal site")
+    # Names no site (issue 16: the audience names are the user's private vocabulary).
+    assert message.startswith("Publish") and "personal" not in message
 
 
 def test_a_redeploy_with_no_change_makes_no_commit(gh_project: Project, bare: Path) -> None:

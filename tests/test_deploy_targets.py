@@ -164,3 +164,54 @@ def test_check_build_reads_sitemap_robots_and_cname(project: Project, tmp_path: 
     assert "it has no sitemap.xml" in str(
         check_build(config, home, local_files(project.out("personal")), "h/")[0]
     )
+
+
+# -- targets compared by what they resolve to (issue 16) -----------------------------------
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [
+        ("rsync://127.0.0.1:8730/m/site", "rsync://localhost:8730/m/site", True),
+        ("rsync://127.0.0.1:8730/m/site", "rsync://LocalHost:8730/m/site/", True),
+        ("rsync://127.0.0.1/m/site", "rsync://127.0.0.1:873/m/site", True),  # the default port
+        ("rsync://127.0.0.1:8730/m/./site", "rsync://127.0.0.1:8730/m/site", True),
+        ("rsync://127.0.0.1:8730/m/a/../site", "rsync://127.0.0.1:8730/m/site/x", True),
+        ("rsync://127.0.0.1:8730/m/site", "rsync://127.0.0.1:8731/m/site", False),
+        ("rsync://127.0.0.1:8730/m/site", "rsync://127.0.0.1:8730/m/site2", False),
+        ("www@localhost:/srv/www/", "web@127.0.0.1:/srv/www/home", True),
+        ("www@localhost:/srv/www", "file:///srv/www", True),  # over ssh to this machine
+        ("s3://b/a/", "s3://b/a", True),
+        ("s3://b/a", "s3://b//a//", True),
+        ("s3://B/a", "s3://b/a/x", True),
+        ("s3://b/a%2Fb", "s3://b/a/b", True),
+        ("s3://b/a", "s3://b/ab", False),
+        ("git+file:///r.git#x", "git+file:///r.git/#x", True),
+        ("git+file:///r.git#x", "git+file:///./r.git#x", True),
+        ("git@example.com:me/site.git", "git+ssh://git@example.com/me/site#gh-pages", True),
+        ("git@example.com:me/site.git#a", "git+ssh://git@example.com/me/site#b", False),
+        ("git+file:///srv/r.git#x", "file:///srv", True),  # a folder deploy over the repository
+    ],
+)
+def test_targets_are_compared_by_what_they_resolve_to(a: str, b: str, overlap: bool) -> None:
+    assert parse_target(a).overlaps(parse_target(b)) is overlap
+    assert parse_target(b).overlaps(parse_target(a)) is overlap
+
+
+def test_a_folder_through_a_symbolic_link_is_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "www").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "www")
+    real = parse_target((tmp_path / "www" / "site").as_uri())
+    linked = parse_target(f"file://{tmp_path}/link/site")
+    assert real.overlaps(linked) and linked.overlaps(real)
+    dotted = parse_target(f"file://{tmp_path}/link/./site/../site/")
+    assert dotted.overlaps(real)
+
+
+def test_s3_targets_on_two_stores_are_two_places() -> None:
+    from splitblog.deploy.targets import s3_place
+
+    assert s3_place("b", "a/", "http://127.0.0.1:9000") == s3_place(
+        "b", "a/", "http://localhost:9000/"
+    )
+    assert s3_place("b", "a/", "http://127.0.0.1:9000") != s3_place(
+        "b", "a/", "http://127.0.0.1:9001"
+    )

@@ -158,3 +158,86 @@ def test_wheel_ships_themes_and_starter_and_builds_from_it(tmp_path: Path) -> No
     assert built.returncode == 0, built.stderr
     assert (blog / "public/personal/css/site.css").is_file()
     assert (blog / "public/professional/posts/roadmaps-are-promises/index.html").is_file()
+
+
+# -- init writes everything or nothing, and never replaces a file (issue 16) ---------------
+def files_under(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_init_over_a_folder_with_one_file_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "blog"
+    (target / "themes").mkdir(parents=True)
+    (target / "themes/README.md").write_text("my notes on themes\n")
+    result = CliRunner().invoke(cli, ["init", str(target)])
+    assert result.exit_code == 1, result.output
+    assert "themes/README.md" in result.output and "Traceback" not in result.output
+    assert files_under(target) == {"themes/README.md": b"my notes on themes\n"}
+    assert sorted(p.name for p in target.iterdir()) == ["themes"]
+
+
+def test_init_over_an_existing_avatars_folder(tmp_path: Path) -> None:
+    target = tmp_path / "blog"
+    (target / "avatars").mkdir(parents=True)
+    (target / "avatars/me.jpg").write_bytes(b"my photo")
+    result = CliRunner().invoke(cli, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / "avatars/me.jpg").read_bytes() == b"my photo"  # kept, beside the new ones
+    Project(target).build()
+
+
+def test_init_refuses_a_starter_file_that_exists_and_writes_nothing(tmp_path: Path) -> None:
+    """An avatars/ that holds a file of the starter's own name: nothing is replaced, and
+    nothing else is written either."""
+    CliRunner().invoke(cli, ["init", str(tmp_path / "model")])
+    starter = sorted(p.name for p in (tmp_path / "model/avatars").iterdir())
+    target = tmp_path / "blog"
+    (target / "avatars").mkdir(parents=True)
+    (target / "avatars" / starter[0]).write_bytes(b"mine")
+    result = CliRunner().invoke(cli, ["init", str(target)])
+    assert result.exit_code == 1, result.output
+    assert f"avatars/{starter[0]}" in result.output and "Traceback" not in result.output
+    assert files_under(target) == {f"avatars/{starter[0]}": b"mine"}
+
+
+def test_init_where_a_folder_must_go_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "blog"
+    target.mkdir()
+    (target / "themes").write_text("not a folder\n")
+    result = CliRunner().invoke(cli, ["init", str(target)])
+    assert result.exit_code == 1 and "themes" in result.output, result.output
+    assert "Traceback" not in result.output
+    assert files_under(target) == {"themes": b"not a folder\n"}
+
+
+def test_init_keeps_an_existing_gitignore(tmp_path: Path) -> None:
+    target = tmp_path / "blog"
+    target.mkdir()
+    (target / ".gitignore").write_text("*.log\n")
+    result = CliRunner().invoke(cli, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / ".gitignore").read_text() == "*.log\n"
+    assert "public/" in result.output and ".splitblog/" in result.output  # what to add
+
+
+def test_init_that_fails_half_way_leaves_nothing(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A full disk in the middle: what was written is taken back."""
+    import errno
+
+    from splitblog import scaffold
+
+    real = scaffold._write_new
+    count = {"n": 0}
+
+    def write_then_fail(path: Path, data: bytes) -> None:
+        count["n"] += 1
+        if count["n"] == 4:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(scaffold, "_write_new", write_then_fail)
+    target = tmp_path / "blog"
+    result = CliRunner().invoke(cli, ["init", str(target)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert not target.exists() or files_under(target) == {}
+    assert not target.exists() or not any(target.rglob("*"))

@@ -7,6 +7,7 @@ links, path traversal); each editing test starts its own.
 from __future__ import annotations
 
 import io
+import json
 import re
 import signal
 import time
@@ -395,10 +396,16 @@ def test_broken_front_matter_keeps_serving_shows_the_error_and_recovers(
     wait_for(lambda: problem["where"] in server.output, DEADLINE, "the problem in the terminal")
     assert server.alive()
     assert "Quarterly Launch Notes" in get(port, "/posts/launch-notes/").text
-    # A tab opened now learns of the failure at once.
-    late = EventStream(home_port(server))
+    # A tab opened now learns of the failure at once; one of the other site learns only
+    # that another site failed (issue 16: each port shows only its own site's problems).
+    late = EventStream(port)
     assert late.next_state()["problems"] == failed["problems"]
     late.close()
+    other = EventStream(home_port(server))
+    told = other.next_state()
+    assert not told["ok"] and told["problems"] == [] and told["elsewhere"]
+    assert "launch-notes" not in json.dumps(told)
+    other.close()
     project.post("2026-01-10-launch-notes", PRO, title="Launch Notes, Fixed")
     fixed = events.wait_state(lambda s: s["ok"], "the recovery")
     assert fixed["problems"] == [] and fixed["output"] != first["output"]

@@ -129,7 +129,9 @@ def test_a_tab_opened_after_a_failed_build_shows_the_overlay_at_once(
     project, server = serving
     project.write(POST, "---\ntitle: Fine\naudience: professional\ndate: not-a-date\n---\n")
     wait_for(lambda: "Build failed" in server.output, 15, "the failed build")
-    page.goto(f"http://127.0.0.1:{server.port + 1}/")  # any tab, any site
+    # The professional post's own site: a personal tab would say only that another
+    # site failed (test_each_port_shows_only_its_own_sites_problems).
+    page.goto(f"http://127.0.0.1:{server.port}/")
     overlay = page.wait_for_selector("#splitblog-overlay")
     assert overlay is not None and f"{POST}:" in overlay.inner_text()
     project.post("2026-01-10-launch-notes", PRO, title="Back To Normal")
@@ -155,3 +157,59 @@ def test_a_css_change_restyles_the_page_without_reloading_it(
         stop_cleanly(server)
     finally:
         server.kill()
+
+
+HOME_POST = "content/posts/2026-01-12-secret-picnic.md"
+
+
+def test_each_port_shows_only_its_own_sites_problems(
+    serving: tuple[Project, ServeProcess], page: Page, browser: Browser
+) -> None:
+    """The personal site breaks (a denied link, a personal tag) while a professional tab
+    is open: the professional tab may say another site failed — no name, no path, no
+    text of it — and the personal tab shows everything; so does the terminal."""
+    project, server = serving
+    open_marked(page, f"http://127.0.0.1:{server.port}/posts/launch-notes/")
+    home = browser.new_context()
+    home.set_default_timeout(TIMEOUT_MS)
+    home_page = home.new_page()
+    try:
+        home_page.goto(f"http://127.0.0.1:{server.port + 1}/")
+        project.write(
+            HOME_POST,
+            "---\ntitle: Secret Picnic Diary\ndate: 2026-01-12\naudience: personal\n"
+            "tags: [hidden-lake]\n---\n\nSee [the launch](nowhere-at-all.md).\n",
+        )
+        overlay = page.wait_for_selector("#splitblog-overlay")
+        assert overlay is not None
+        wait_for(lambda: "Build failed" in server.output, 15, "the failed build")
+        text = overlay.inner_text()
+        for secret in (
+            "secret-picnic",
+            "Secret Picnic",
+            "hidden-lake",
+            "nowhere-at-all",
+            "personal",
+        ):
+            assert secret.lower() not in text.lower(), (secret, text)
+        assert "another site" in text.lower()
+        assert marker(page) == "still the first load"
+        # The page's own copy of the state says no more than the overlay does.
+        events = page.evaluate(
+            "fetch('/__splitblog/events').then(r => r.body.getReader().read())"
+            ".then(chunk => new TextDecoder().decode(chunk.value))"
+        )
+        for secret in ("secret-picnic", "hidden-lake", "nowhere-at-all", "personal"):
+            assert secret not in events.lower(), (secret, events)
+
+        home_overlay = home_page.wait_for_selector("#splitblog-overlay")
+        assert home_overlay is not None
+        assert f"{HOME_POST}:" in home_overlay.inner_text()
+        assert "nowhere-at-all.md" in home_overlay.inner_text()
+        assert "nowhere-at-all.md" in server.output  # the terminal shows everything
+
+        project.post("2026-01-12-secret-picnic", "personal", title="Secret Picnic Diary")
+        page.wait_for_selector("#splitblog-overlay", state="detached")
+        home_page.wait_for_selector("#splitblog-overlay", state="detached")
+    finally:
+        home.close()

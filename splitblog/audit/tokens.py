@@ -321,7 +321,8 @@ class TokenMaker:
                 continue
             persona, where = other.author, f"splitblog.toml [sites.{other.name}.author]"
             name = normalize(persona.name)
-            if name and name != normalize(mine.name):
+            common = " " not in name and self.own_text.uses_as_a_word(name)
+            if name and name != normalize(mine.name) and not common:
                 what = f"{other.name}'s author name"
                 self.tokens.extend(_name_tokens(persona.name, what, where))
             email = normalize(persona.email)
@@ -351,7 +352,10 @@ def _name_tokens(name: str, what: str, where: str) -> list[Token]:
     letter case. A one-word name is often also a word ("May", "Max", "Georgia"): it is
     matched as a name is written — as configured, capitalized or in capitals — so "the
     max value" or "may" are not the persona, and a month or weekday name next to a number
-    is a date the build wrote ("May 5, 2026"), not a name."""
+    is a date the build wrote ("May 5, 2026"), not a name. A one-word name that the site's
+    own posts write in lower case, as a word, is not searched at all there (see
+    TokenMaker._others): "May I add" tells a reader nothing; the persona's full name,
+    email, avatar and profiles still are searched, and `forbid` catches any spelling."""
     folded = normalize(name)
     if " " in folded or name == name.lower():
         return [Token(folded, name, STRICT, frozenset({PROSE}), what, where)]
@@ -424,21 +428,33 @@ class OwnText:
     pieces, and a rebuild after one edit should not remake all of it."""
 
     def __init__(self, pieces: Iterator[str]):
-        self._pieces = pieces
-        self._read: list[str] = []
-        self._answers: dict[str, bool] = {}
+        self._pieces = pieces  # normalized, letter case kept
+        self._read: list[tuple[str, str]] = []  # (folded, as written)
+        self._answers: dict[tuple[str, bool], bool] = {}
 
     def explains(self, words: str) -> bool:
         """Whether the own text holds `words` (normalized) as whole words."""
-        if words not in self._answers:
-            self._answers[words] = any(contains_words(p, words) for p in self._all())
-        return self._answers[words]
+        return self._holds(words, cased=False)
 
-    def _all(self) -> Iterator[str]:
+    def uses_as_a_word(self, word: str) -> bool:
+        """Whether the own text writes `word` in lower case, as a word and not a name
+        ("may", "max"): then, written capitalized, it says nothing about a persona."""
+        return self._holds(word.lower(), cased=True)
+
+    def _holds(self, words: str, cased: bool) -> bool:
+        key = (words, cased)
+        if key not in self._answers:
+            self._answers[key] = any(
+                contains_words(written if cased else folded, words)
+                for folded, written in self._all()
+            )
+        return self._answers[key]
+
+    def _all(self) -> Iterator[tuple[str, str]]:
         yield from self._read
         for piece in self._pieces:
-            self._read.append(piece)
-            yield piece
+            self._read.append((normalize(piece), piece))
+            yield self._read[-1]
 
 
 def own_pieces(
@@ -448,9 +464,10 @@ def own_pieces(
     shipped_theme: Iterable[Path],
     memo: dict,
 ) -> Iterator[str]:
-    """The pieces of OwnText, each normalized (per source once per digest, in `memo`)."""
+    """The pieces of OwnText, each normalized with its letter case (per source once per
+    digest, in `memo`)."""
     fixed = (*GENERATED, site.title, site.description, site.author.name, site.author.bio)
-    yield normalize(" \n ".join(fixed))
+    yield _cased(" \n ".join(fixed))
     dates = [EPOCH]
     for source in sources:
         view = own.get(source.key)
@@ -462,7 +479,7 @@ def own_pieces(
             parts = [view.title, without_targets(view.text), view.summary or "", *view.tags]
             parts += [str(v) for _k, v in source.extra]
             parts += [str(v) for _k, v in (override.extra if override else ())]
-            memo[key] = normalize(" \n ".join(parts))
+            memo[key] = _cased(" \n ".join(parts))
         yield memo[key]
         dates += [d for d in (source.date, source.updated) if d is not None]
     parts: list[str] = [*calendar.day_name, *calendar.day_abbr]
@@ -472,10 +489,14 @@ def own_pieces(
         month, abbr = calendar.month_name[day.month], calendar.month_abbr[day.month]
         parts += [f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}"]
         parts += [f"{day.day} {abbr} {day.year}", f"{abbr} {day.year}"]
-    yield normalize(" \n ".join(parts))
-    yield normalize(skeleton(site))
+    yield _cased(" \n ".join(parts))
+    yield _cased(skeleton(site))
     for path in shipped_theme:
         key = ("shipped", str(path))
         if key not in memo:
-            memo[key] = normalize(path.read_text(encoding="utf-8", errors="replace"))
+            memo[key] = _cased(path.read_text(encoding="utf-8", errors="replace"))
         yield memo[key]
+
+
+def _cased(text: str) -> str:
+    return normalize(text, fold=False)

@@ -14,14 +14,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from splitblog.build.output import build_lock, cache_dir, spare_root
-from splitblog.build.uptodate import input_fingerprint, next_change, still_current, tree_id
+from splitblog.build.output import build_lock, cache_dir, refuse_foreign, spare_root
+from splitblog.build.uptodate import input_fingerprint, next_change, still_current, tree_digests
 from splitblog.cache import ENTRIES_MEMO, SOURCES, STATE, Cache, Namespace
 from splitblog.config import Config
 from splitblog.content.walk import discover
@@ -43,6 +43,12 @@ class BuildResult:
     seconds: float
     routing: Routing | None = field(default=None, repr=False)
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds), for --timings and bench/
+    # Each site's output as this build left it (path → content digest), what a deploy
+    # publishes and checks every file against; empty on a no-op and for `check`.
+    manifests: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
+    # A `fresh` build of what the no-op check found current: built and audited again,
+    # with the same output.
+    was_current: bool = False
     # Each built site's files: path → digest of its bytes (also when nothing is written:
     # what `check` would have written), for the independence proof (prove/).
     outputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
@@ -88,15 +94,20 @@ def build(
     progress: Progress | None = None,
     cache: Cache | None = None,
     atomic: bool = True,
+    force: bool = False,
+    fresh: bool = False,
 ) -> BuildResult:
     """Build the selected sites; raise a SplitblogError naming every problem found.
 
-    `write=False` is `check`: the same work, and nothing written anywhere. `cache`: an
-    open cache to use (and leave open), as `serve` keeps one between its rebuilds (and
-    the independence proof does, to reuse what `check` rendered; with write=False it is
-    never committed); otherwise the project's cache is opened for this build alone.
-    `atomic=False` updates the output in place instead of swapping each site in whole
-    (see writer.SiteTrees).
+    `write=False` is `check`: the same work, and nothing written anywhere (but the
+    output on disk compared with it). `cache`: an open cache to use (and leave open), as
+    `serve` keeps one between its rebuilds (and the independence proof does, to reuse
+    what `check` rendered; with write=False it is never committed); otherwise the
+    project's cache is opened for this build alone. `atomic=False` updates the output in
+    place instead of swapping each site in whole (see writer.SiteTrees). `force`: replace
+    site folders that hold files splitblog did not write. `fresh`: never the no-op
+    shortcut — a deploy audits what it publishes every time, whatever the no-op check
+    believes.
     """
     started = time.perf_counter()
     options = options or BuildOptions()
@@ -120,7 +131,8 @@ def build(
             if reading is not cache:
                 reading.close()
         seconds = time.perf_counter() - started
-        return BuildResult(sites, False, seconds, routing, tuple(stages.laps), outputs)
+        laps = tuple(stages.laps)
+        return BuildResult(sites, False, seconds, routing, laps, outputs=outputs)
     own_cache = cache is None
     with build_lock(config):
         cache = cache or open_cache(config)
@@ -128,25 +140,33 @@ def build(
             state_key = f"{config.output_dir}|{','.join(selected)}"
             fingerprint = input_fingerprint(config, options, selected)
             state = cache.get(STATE, state_key)
-            if state and still_current(state, fingerprint, config, selected, options):
-                return BuildResult((), True, time.perf_counter() - started)
             spares = spare_root(config)
+            current = state and still_current(state, fingerprint, config, selected, options, spares)
+            if current and not fresh:
+                return BuildResult((), True, time.perf_counter() - started)
+            if atomic:  # a preview writes its own temporary folder: nobody else's files
+                refuse_foreign(config, selected, spares, force)
             sites, routing, outputs = _pipeline(
                 config, options, selected, cache, spares, stages, in_place=not atomic
             )
+            trees = tree_digests(config, selected, spares)
             cache.put(
                 STATE,
                 state_key,
                 {
                     "fingerprint": fingerprint,
-                    "trees": {n: tree_id(config.output_dir / n) for n in selected},
+                    "trees": trees,
                     "next_change": next_change(routing.sources, options),
                 },
             )
             with stages.lap("cache"):
                 cache.commit()
             seconds = time.perf_counter() - started
-            return BuildResult(sites, False, seconds, routing, tuple(stages.laps), outputs)
+            manifests = {r.name: r.manifest for r in sites}
+            laps = tuple(stages.laps)
+            return BuildResult(
+                sites, False, seconds, routing, laps, manifests, bool(current), outputs
+            )
         finally:
             if own_cache:
                 cache.close()
@@ -168,12 +188,19 @@ def _pipeline(
     from splitblog.site.prepare import SiteInputs, prepare
 
     problems: list[Problem] = []
+    concerns: dict[Problem, set[str]] = {}  # the sites each problem is one of
+
+    def of_site(name: str, found: Sequence[Problem]) -> None:
+        problems.extend(found)
+        for problem in found:
+            concerns.setdefault(problem, set()).add(name)
+
     with stages.lap("content"):
         sources, known = _read_content(config, cache, problems, stages)
     with stages.lap("routing"):
         routing, collisions = route(config, sources, options, known, cache.memo(ENTRIES_MEMO))
     for name in selected:
-        problems.extend(collisions[name])
+        of_site(name, collisions[name])
     store = MarkdownStore(cache)
     with stages.lap("markdown"):
         entries = [e for name in selected for e in routing.plans[name].entries]
@@ -190,8 +217,8 @@ def _pipeline(
     with stages.lap("prepare"):
         prepared = [prepare(routing.plans[name], inputs) for name in selected]
     for site in prepared:
-        problems.extend(site.problems)
-    _raise(problems)
+        of_site(site.name, site.problems)
+    _raise(problems, concerns=concerns)
     with stages.lap("pages"):
         planned = [
             sites.plan(site, config, sources, options, cache, spares, in_place) for site in prepared
@@ -204,8 +231,13 @@ def _pipeline(
     with stages.lap("audit"):
         audited = [sites.conclude(site, made[site.prepared.name], cache) for site in planned]
     for site in audited:
-        problems.extend(site.problems)
-    _raise(problems, AuditError)
+        of_site(site.planned.prepared.name, site.problems)
+    if spares is None:  # check: the output on disk is what a deploy would publish
+        from splitblog.build.stale import stale_output
+
+        for site in audited:
+            of_site(site.planned.prepared.name, stale_output(config, site))
+    _raise(problems, AuditError, concerns)
     outputs = {
         site.planned.prepared.name: {path: out.digest for path, out in site.files.items()}
         for site in audited
@@ -254,7 +286,21 @@ def _read_content(
     return sources, frozenset(f.key for f in files)
 
 
-def _raise(problems: list[Problem], kind: type[SplitblogError] = ContentError) -> None:
+def _raise(
+    problems: list[Problem],
+    kind: type[SplitblogError] = ContentError,
+    concerns: Mapping[Problem, set[str]] | None = None,
+) -> None:
     if problems:
         unique = dict.fromkeys(problems)
-        raise kind(sorted(unique, key=lambda p: (p.path or "~", p.line or 0, p.message)))
+        error = kind(sorted(unique, key=lambda p: (p.path or "~", p.line or 0, p.message)))
+        # Which sites each problem is one of, for a preview that shows each port only
+        # its own site's problems; a problem absent here is of no one site (the content
+        # readers', which run before routing knows whose a file is).
+        error.sites = {p: frozenset(s) for p, s in (concerns or {}).items()}  # type: ignore[attr-defined]
+        raise error
+
+
+def problem_sites(error: SplitblogError) -> Mapping[Problem, frozenset[str]]:
+    """The sites each of a build error's problems is one of (see _raise)."""
+    return getattr(error, "sites", {})

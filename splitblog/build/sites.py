@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ class SiteReport:
     written: int
     deleted: int
     unchanged: int
+    manifest: Mapping[str, str] = field(default_factory=dict, repr=False)  # path → digest
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ def publish(audited: AuditedSite) -> SiteReport:
         report.written,
         report.deleted,
         report.unchanged,
+        {path: out.digest for path, out in audited.files.items()},
     )
 
 

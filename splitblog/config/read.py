@@ -40,6 +40,7 @@ RESERVED_NAMES = frozenset(
 DEVICE_NAMES = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 )
+AUTHOR = re.compile(r"^\s*[^<>\s][^<>\n]*<[^<>\s]*>\s*$")  # git's "Name <email>"
 INVALID = object()  # a value of the wrong type (reported); its default stands in
 KINDS: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -136,6 +137,9 @@ class _Reader:
         sites = values["sites"]
         self.check_distinct(sites)
         self.check_folders(content_dir, output_dir, sites, named="content" in raw)
+        if output is not None:
+            configured = (self.root / values["output_dir"]).resolve()
+            self.check_nested_output(output_dir, configured, sites)
         self.problems.raise_if_any(ConfigError)
         return Config(
             self.path, self.root, **{**values, "content_dir": content_dir, "output_dir": output_dir}
@@ -313,6 +317,16 @@ class _Reader:
             return MISSING
         return value
 
+    def check_deploy_author(self, value: Any, key: str) -> Any:
+        if value is not MISSING and not AUTHOR.match(value):
+            self.error(
+                key,
+                f"{value!r} is not an author",
+                'write it as git does: author = "Site Publisher <publisher@example.com>"',
+            )
+            return MISSING
+        return value
+
     def check_max_deletes(self, value: Any, key: str) -> Any:
         if value is not MISSING and value < 0:
             self.error(key, "must not be negative")
@@ -371,6 +385,32 @@ class _Reader:
                         'write the output elsewhere, e.g. output = "public"',
                     )
                     break
+
+    def check_nested_output(
+        self, output: Path, configured: Path, sites: tuple[SiteConfig, ...]
+    ) -> None:
+        """An output folder (-o) inside a site folder of the configured output, or
+        holding one: one site's build would become files of another site's folder, and
+        be published with it (or replace it)."""
+        if output == configured:
+            return
+        for mine in sites:
+            for theirs in sites:
+                ours, other = output / mine.name, configured / theirs.name
+                if ours.is_relative_to(other):
+                    relation = "inside"
+                elif other.is_relative_to(ours):
+                    relation = "holding"
+                else:
+                    continue
+                self.error(
+                    "output",
+                    f"-o {self.rel(output)} puts the {mine.name} site's folder "
+                    f"{self.rel(ours)}/ {relation} the {theirs.name} site's folder "
+                    f"{self.rel(other)}/",
+                    "write the output to a folder of its own, outside every site's folder",
+                )
+                return
 
     def rel(self, path: Path) -> str:
         try:

@@ -112,6 +112,21 @@ class DeployConfig:
     cache_control: str | None = option(
         "string", "the Cache-Control header of every S3 object", default=None
     )
+    author: str | None = option(
+        "string",
+        "a git deploy's commit author, \"Name <email>\" (never the machine's git user)",
+        default=None,
+        check="deploy_author",
+        shown_default="the site's persona",
+    )
+
+    @property
+    def identity(self) -> tuple[str, str] | None:
+        """The author's (name, email), when set."""
+        if not self.author:
+            return None
+        name, _, email = self.author.partition("<")
+        return name.strip(), email.strip().removesuffix(">").strip()
 
 
 @dataclass(frozen=True)
@@ -173,6 +188,11 @@ class SiteConfig:
         "published as they are; any other such file stops the build",
         default=(),
         check="publish_as_is",
+    )
+    generator: bool = option(
+        "boolean",
+        "name splitblog as the generator in the feeds (it tells a reader another blog exists)",
+        default=False,
     )
     deploy: DeployConfig | None = option(
         "table", "where `splitblog deploy` publishes the site", default=None, check="deploy"

@@ -28,7 +28,10 @@ class SourceFile:
     kind: str
     bundle: str | None
     assets: tuple[str, ...]
-    stamp: tuple[int, int, int]  # size, mtime_ns, inode: changes when the file does
+    # size, mtime_ns, ctime_ns, inode: changes when the file does. The ctime and the
+    # inode are what a copy cannot restore: `cp -a` from a backup brings the old mtime
+    # (and often the old size) back, onto the same inode when it copies over a file.
+    stamp: tuple[int, int, int, int]
 
 
 def discover(config: Config) -> tuple[list[SourceFile], list[Problem]]:
@@ -102,7 +105,7 @@ class _Walk:
                 problem = Problem(f"cannot read: {exc.strerror}", path=self.config.rel(path))
                 self.problems.append(problem)
                 continue
-            stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
+            stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
             key = entry.path[self.cut :].replace(os.sep, "/")
             self.found.append(SourceFile(path, key, self.kind, None, (), stamp))
         for entry in kept:
@@ -175,7 +178,7 @@ def _bad_name(config: Config, path: Path, problems: list[Problem]) -> bool:
 
 def _checked_stamp(
     config: Config, path: Path, problems: list[Problem]
-) -> tuple[int, int, int] | None:
+) -> tuple[int, int, int, int] | None:
     """The file's stamp, or None (and a problem) when it cannot be read: a link to a
     file that does not exist, a file deleted while the build runs."""
     try:
@@ -194,28 +197,37 @@ def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
-    info = path.stat()
-    return (info.st_size, info.st_mtime_ns, info.st_ino)
+def _stamp(path: Path) -> tuple[int, int, int, int]:
+    return stamp_of(path.stat())
 
 
-def tree_stamps(root: Path) -> list[tuple[str, int, int]]:
-    """(path, size, mtime) of every file under `root`: the cheap test of "anything changed?"."""
-    stamps: list[tuple[str, int, int]] = []
+def stamp_of(info: os.stat_result) -> tuple[int, int, int, int]:
+    """What says a file changed: its size and mtime, and its ctime and inode, which no
+    copy, restore or `touch -r` can bring back."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+Stamp = tuple[str, int, int, int, int]
+
+
+def tree_stamps(root: Path) -> list[Stamp]:
+    """(path, size, mtime, ctime, inode) of every file under `root`: the cheap test of
+    "anything changed?" that a restored backup cannot fool."""
+    stamps: list[Stamp] = []
     if not root.is_dir():
         return stamps
     for folder, dirs, names in os.walk(root):
         for name in dirs:  # a link to a folder is not walked, but it is an input too
             path = os.path.join(folder, name)
             if os.path.islink(path):
-                stamps.append((path, -2, os.lstat(path).st_mtime_ns))
+                stamps.append((path, -2, *stamp_of(os.lstat(path))[1:]))
         for name in names:
             path = os.path.join(folder, name)
             try:
                 info = os.stat(path)
             except OSError:  # a dangling link or a file deleted meanwhile: a change too
-                stamps.append((path, -1, -1))
+                stamps.append((path, -1, -1, -1, -1))
                 continue
-            stamps.append((path, info.st_size, info.st_mtime_ns))
+            stamps.append((path, *stamp_of(info)))
     stamps.sort()
     return stamps

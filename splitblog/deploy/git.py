@@ -14,16 +14,20 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
-from splitblog import __version__
 from splitblog.deploy.base import LocalFile, Plan, Progress, Publisher, make_plan
 from splitblog.errors import DeployError, Problem
 
 FILE_MODE = "100644"
-FALLBACK_NAME, FALLBACK_EMAIL = "splitblog", "splitblog@localhost"
+# The identity is set here, never taken from the machine: ~/.gitconfig, $EMAIL or
+# root@host would put the user's other persona into this site's public history.
+IDENTITY_VARIABLES = tuple(
+    f"GIT_{who}_{what}" for who in ("AUTHOR", "COMMITTER") for what in ("NAME", "EMAIL", "DATE")
+)
 # What `git rev-parse --local-env-vars` lists: set by a hook or a wrapper, they would make
 # git work in the user's repository instead of the workspace.
 REPOSITORY_VARIABLES = frozenset(
@@ -50,10 +54,10 @@ TIMEOUT = 300.0  # a hung ssh connection fails instead of waiting forever
 
 
 class GitPublisher(Publisher):
-    def __init__(self, remote: str, branch: str, site: str):
+    def __init__(self, remote: str, branch: str, identity: tuple[str, str]):
         self.remote = remote
         self.branch = branch
-        self.site = site
+        self.identity = identity  # (name, email): the site's persona or its deploy author
         self.executable = "git"
         self.workspace: Path | None = None
         self.base: str | None = None  # the branch's tip when planned
@@ -69,7 +73,6 @@ class GitPublisher(Publisher):
         git_dir = self.workspace / "repo.git"
         self.env = _environment(git_dir)
         self._git("init", "--quiet", "--bare")  # at GIT_DIR: the workspace
-        self.env = _with_identity(git, self.env)
         return self
 
     def __exit__(
@@ -131,13 +134,13 @@ class GitPublisher(Publisher):
         self._git("update-index", "--add", "-z", "--index-info", stdin=entries, index=index)
         tree = self._git("write-tree", index=index).strip()
         progress(len(plan.upload) + 1, total)
+        # Names no site and no generator: the history is as public as the pages.
         message = (
-            f"Deploy the {self.site} site (splitblog {__version__})\n\n"
-            f"{len(plan.upload)} files added or changed, {len(plan.delete)} removed, "
-            f"{plan.unchanged} unchanged.\n"
+            f"Publish\n\n{len(plan.upload)} files added or changed, {len(plan.delete)} "
+            f"removed, {plan.unchanged} unchanged.\n"
         )
         parents = ["-p", self.base] if self.base else []
-        commit = self._git("commit-tree", tree, *parents, "-m", message).strip()
+        commit = self._commit_tree(tree, parents, message)
         progress(len(plan.upload) + 2, total)
         push = self._run("push", "--quiet", self.remote, f"{commit}:{self._ref}", check=False)
         if push.returncode != 0:
@@ -148,6 +151,22 @@ class GitPublisher(Publisher):
                 )
             )
         progress(total, total)
+
+    def _commit_tree(self, tree: str, parents: list[str], message: str) -> str:
+        """The commit, as the site's identity, dated in UTC (the machine's time zone
+        says where it is), and never signed (a key names its owner)."""
+        name, email = self.identity
+        now = f"@{int(time.time())} +0000"
+        env = {
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_AUTHOR_DATE": now,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_COMMITTER_DATE": now,
+        }
+        args = ("commit-tree", "--no-gpg-sign", tree, *parents, "-m", message)
+        return self._run(*args, extra=env).stdout.strip()  # type: ignore[union-attr]
 
     # -- running git ----------------------------------------------------------------------
     @property
@@ -164,8 +183,9 @@ class GitPublisher(Publisher):
         index: Path | None = None,
         check: bool = True,
         text: bool = True,
+        extra: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
-        env = dict(self.env)
+        env = {**self.env, **(extra or {})}
         if index is not None:
             env["GIT_INDEX_FILE"] = str(index)
         try:
@@ -197,21 +217,10 @@ class GitPublisher(Publisher):
 def _environment(git_dir: Path) -> dict[str, str]:
     """The user's environment (ssh keys, proxies, identity) with every variable that
     would point git at the user's own repository replaced by the workspace."""
-    env = {k: v for k, v in os.environ.items() if k not in REPOSITORY_VARIABLES}
+    skipped = REPOSITORY_VARIABLES.union(IDENTITY_VARIABLES)
+    env = {k: v for k, v in os.environ.items() if k not in skipped}
     env["GIT_DIR"] = str(git_dir)
     env["GIT_TERMINAL_PROMPT"] = "0"  # fail, rather than wait for a password nobody types
-    return env
-
-
-def _with_identity(git: str, env: dict[str, str]) -> dict[str, str]:
-    """commit-tree needs an author and committer: where git knows none, use splitblog."""
-    for who in ("AUTHOR", "COMMITTER"):
-        known = subprocess.run(
-            [git, "var", f"GIT_{who}_IDENT"], capture_output=True, env=env, check=False
-        )
-        if known.returncode != 0:
-            env.setdefault(f"GIT_{who}_NAME", FALLBACK_NAME)
-            env.setdefault(f"GIT_{who}_EMAIL", FALLBACK_EMAIL)
     return env
 
 

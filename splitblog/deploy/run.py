@@ -12,18 +12,21 @@ site's problem stops the deploy of all of them before any target changes.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from splitblog.build import BuildResult, build, build_lock
+from splitblog.build import BuildResult, build, build_lock, cache_dir
 from splitblog.build import Progress as BuildProgress
 from splitblog.config import Config, DeployConfig, SiteConfig
 from splitblog.deploy.base import Plan, Publisher, local_files
+from splitblog.deploy.history import first_deploy_problem, remember
 from splitblog.deploy.identity import check_build, check_target
 from splitblog.deploy.targets import Publishers, Target, parse_target
+from splitblog.deploy.verify import verified
 from splitblog.errors import ConfigError, ContentError, DeployError, Problem
 from splitblog.model import BuildOptions
 from splitblog.prove import prove_output
@@ -63,14 +66,19 @@ def deploy(
     started = time.perf_counter()
     report = progress or (lambda what, done, total: None)
     chosen, skipped = select(config, names)
+    # Never the no-op shortcut: what is published is audited now, whatever the no-op
+    # check believes; its manifest is what is published, every file checked against it.
     options = BuildOptions(now=datetime.now(UTC))  # one "now" for the build and the proof
-    built = build(config, options, progress=report)
+    built = build(config, options, progress=report, fresh=True)
     # Hold the build lock while publishing: no other build may swap a folder mid-upload.
     with build_lock(config), contextlib.ExitStack() as stack:
         publishers = Publishers()
-        planned = [_plan(config, site, target, publishers, stack) for site, target in chosen]
-        # What is about to be uploaded is proven before anything is, even after a no-op
-        # build; after planning, which says first if a folder is not its site's output.
+        planned = [_plan(config, site, target, publishers, stack, built) for site, target in chosen]
+        firsts = [p.first for p in planned if p.first is not None and not force]
+        if firsts:
+            raise DeployError(firsts)
+        # What is about to be uploaded is proven before anything is; after planning,
+        # which says first if a folder is not its site's output.
         prove_output(config, options, [s.name for s, _t in chosen], built.routing, report)
         if dry_run:
             results = tuple(p.result(refused=p.too_many_deletions and not force) for p in planned)
@@ -78,6 +86,8 @@ def deploy(
         refusals = [p.refusal() for p in planned if p.too_many_deletions and not force]
         if refusals:
             raise DeployError(refusals)
+        for p in planned:
+            remember(cache_dir(config), p.site.name, p.target.url)
         done = tuple(_apply(p, report) for p in planned)
     return DeployResult(done, skipped, built, False, time.perf_counter() - started)
 
@@ -92,6 +102,7 @@ class _Planned:
     publisher: Publisher
     plan: Plan
     seconds: float  # spent planning
+    first: Problem | None  # a first deploy that would delete what was there
 
     @property
     def too_many_deletions(self) -> bool:
@@ -121,24 +132,29 @@ def _plan(
     target: Target,
     publishers: Publishers,
     stack: contextlib.ExitStack[None],
+    built: BuildResult,
 ) -> _Planned:
-    """Check that the built folder is this site's, and what the target holds; plan."""
+    """Check that the built folder is this site's and exactly what the build made, see
+    what the target holds; plan."""
     began = time.perf_counter()
     assert site.deploy is not None
     folder = config.output_dir / site.name
     where = f"{config.rel(folder)}/"
     if not folder.is_dir():
         raise DeployError(Problem(f"{where} does not exist", hint="run `splitblog build`"))
-    files = local_files(folder)
-    problems = check_build(config, site, files, where)
+    problems = check_build(config, site, local_files(folder), where)
     if problems:
         raise DeployError(problems)
+    files = verified(folder, built.manifests.get(site.name, {}), where)
     publisher = stack.enter_context(publishers.make(target, site, site.deploy, folder))
     plan = publisher.plan(files)
-    foreign = check_target(config, site, publisher.fetch("sitemap.xml"), target.url)
+    sitemap = publisher.fetch("sitemap.xml")
+    foreign = check_target(config, site, sitemap, target.url)
     if foreign:
         raise DeployError(foreign)
-    return _Planned(site, site.deploy, target, publisher, plan, time.perf_counter() - began)
+    first = first_deploy_problem(config, cache_dir(config), site, target.url, plan, sitemap)
+    seconds = time.perf_counter() - began
+    return _Planned(site, site.deploy, target, publisher, plan, seconds, first)
 
 
 def _apply(planned: _Planned, report: BuildProgress) -> SiteDeploy:
@@ -197,10 +213,19 @@ def _targets(config: Config, wanted: Sequence[str], problems: list[Problem]) -> 
         if site.deploy is None:
             continue
         try:
-            targets[site.name] = parse_target(site.deploy.target)
+            target = parse_target(site.deploy.target)
         except ValueError as exc:
             if site.name in wanted:
                 problems.append(_config_problem(config, site.name, "deploy.target", str(exc)))
+            continue
+        if target.kind == "s3":  # which store: the same bucket name on two is two places
+            endpoint = (
+                site.deploy.endpoint_url
+                or os.environ.get("AWS_ENDPOINT_URL_S3")
+                or os.environ.get("AWS_ENDPOINT_URL")
+            )
+            target = replace(target, endpoint=endpoint)
+        targets[site.name] = target
     return targets
 
 
@@ -219,7 +244,8 @@ def _overlaps(
                         config,
                         name,
                         "deploy.target",
-                        f"publishes to where sites.{other}.deploy.target does",
+                        f"publishes to where sites.{other}.deploy.target does "
+                        f"({theirs.url}: one place, or one inside the other)",
                         "give each site its own target: one would overwrite the other",
                     )
                 )

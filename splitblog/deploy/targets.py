@@ -20,6 +20,14 @@ from urllib.parse import unquote, urlsplit
 
 from splitblog.config import DeployConfig, SiteConfig
 from splitblog.deploy.base import Publisher
+from splitblog.deploy.places import (
+    Place,
+    folder_place,
+    git_places,
+    rsync_daemon_place,
+    s3_place,
+    ssh_place,
+)
 
 Kind = Literal["file", "git", "s3", "rsync"]
 DEFAULT_BRANCH = "gh-pages"
@@ -38,23 +46,32 @@ class Target:
     address: str  # file: absolute folder; git: remote URL; s3: bucket; rsync: destination/
     part: str = ""  # git: the branch; s3: the key prefix ("" or ending in "/")
 
+    endpoint: str | None = None  # s3: the store's address (None: AWS itself)
+
     def overlaps(self, other: Target) -> bool:
-        """Would deploying to one change what the other holds?"""
-        if self.kind != other.kind:
-            return False
-        if self.kind == "git":
-            return (self.address, self.part) == (other.address, other.part)
-        if self.kind == "s3":
-            return self.address == other.address and _nested(self.part, other.part)
+        """Would deploying to one change what the other holds? Compared by where each
+        really writes (places.py), not by how the configuration spells it."""
+        mine, theirs = self.places(), other.places()
+        if self.kind == other.kind == "git":  # two branches of one repository are two places
+            return mine[0].overlaps(theirs[0])
+        return any(a.overlaps(b) for a in mine for b in theirs)
+
+    def places(self) -> tuple[Place, ...]:
+        """Where this target writes: one place, or two for a local git repository (its
+        branch, and the folder that holds the repository)."""
         if self.kind == "file":
-            mine, theirs = Path(self.address), Path(other.address)
-            return mine.is_relative_to(theirs) or theirs.is_relative_to(mine)
-        return _nested(self.address, other.address)
-
-
-def _nested(a: str, b: str) -> bool:
-    """Prefixes that end in "/" (or are empty): is one inside the other?"""
-    return a.startswith(b) or b.startswith(a)
+            return (folder_place(self.address),)
+        if self.kind == "s3":
+            return (s3_place(self.address, self.part, self.endpoint),)
+        if self.kind == "git":
+            branch, folder = git_places(self.address, self.part)
+            return (branch, folder) if folder is not None else (branch,)
+        if self.address.startswith("rsync://"):
+            parts = urlsplit(self.address)
+            return (rsync_daemon_place(parts.hostname or "", parts.port, unquote(parts.path)),)
+        scp = SCP_LIKE.match(self.address)
+        assert scp is not None  # parse_target made it from this shape
+        return (ssh_place(scp["user"], scp["host"], scp["path"]),)
 
 
 def parse_target(text: str) -> Target:
@@ -130,7 +147,8 @@ class Publishers:
         if target.kind == "git":
             from splitblog.deploy.git import GitPublisher
 
-            return GitPublisher(target.address, target.part, site.name)
+            identity = deploy.identity or (site.author.name or site.title, site.author.email)
+            return GitPublisher(target.address, target.part, identity)
         if target.kind == "s3":
             from splitblog.deploy.s3 import S3Publisher, new_session
 

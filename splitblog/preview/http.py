@@ -44,8 +44,9 @@ class SiteServer(ThreadingHTTPServer):
     # socketserver default of 5 pending connections makes the rest wait for a SYN retry.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], root: Path, gate: BuildGate, hub: Hub):
+    def __init__(self, address: tuple[str, int], name: str, root: Path, gate: BuildGate, hub: Hub):
         self.address_family = _family(address[0])
+        self.name = name  # the site: its tabs get its own problems only
         self.root = root
         self.gate = gate
         self.hub = hub
@@ -147,7 +148,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.end_headers()
         try:
             version, state = hub.current()
-            self.wfile.write(b"retry: 500\n\n" + _event(state.to_json()))
+            site = self.server.name
+            self.wfile.write(b"retry: 500\n\n" + _event(state.to_json(site)))
             self.wfile.flush()
             while True:
                 newer = hub.wait_newer(version, KEEPALIVE)
@@ -157,7 +159,7 @@ class SiteHandler(BaseHTTPRequestHandler):
                     self.wfile.write(b": keep-alive\n\n")
                 else:
                     version, state = newer
-                    self.wfile.write(_event(state.to_json()))
+                    self.wfile.write(_event(state.to_json(site)))
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             return  # the tab was closed
@@ -191,7 +193,9 @@ class SiteServers:
             try:
                 if port > 65535:
                     raise OSError(f"no port left above {port - 1}")
-                server = SiteServer((self.bind, port), self.output / name, self.gate, self.hub)
+                server = SiteServer(
+                    (self.bind, port), name, self.output / name, self.gate, self.hub
+                )
             except OSError as exc:
                 problems.append(
                     Problem(

@@ -31,8 +31,22 @@ class BuildState:
     problems: tuple[Problem, ...] = ()
     css_only: bool = False  # the change from `previous` to `output` touched only CSS
     previous: str = ""
+    # The sites each problem is one of, in the order of `problems` (an empty set: no
+    # site known to be its own). A port shows only its own site's problems: another
+    # site's would show its files, tags and text to this site's tab — and to anyone on
+    # the network with --bind 0.0.0.0.
+    owners: tuple[frozenset[str], ...] = ()
 
-    def to_json(self) -> str:
+    def to_json(self, site: str | None = None) -> str:
+        """The state as the tabs of `site` get it (None: every problem, for tests)."""
+        if site is None:
+            shown, hidden = list(self.problems), False
+        else:
+            mine = [
+                i < len(self.owners) and site in self.owners[i] for i in range(len(self.problems))
+            ]
+            shown = [p for p, own in zip(self.problems, mine, strict=True) if own]
+            hidden = not all(mine)
         return json.dumps(
             {
                 "output": self.output,
@@ -40,9 +54,9 @@ class BuildState:
                 "css_only": self.css_only,
                 "previous": self.previous,
                 "problems": [
-                    {"where": p.where, "message": p.message, "hint": p.hint or ""}
-                    for p in self.problems
+                    {"where": p.where, "message": p.message, "hint": p.hint or ""} for p in shown
                 ],
+                "elsewhere": hidden,  # another site failed: no name, path or text of it
             }
         )
 
@@ -134,7 +148,7 @@ SCRIPT = """<script>
     const state = JSON.parse(message.data);
     if (!state.ok) {
       failed = true;
-      showProblems(state.problems);
+      showProblems(state.problems, state.elsewhere);
       return;
     }
     if (!failed && state.output === shown) return;
@@ -163,7 +177,7 @@ SCRIPT = """<script>
     if (css) node.style.cssText = css;
     return node;
   }
-  function showProblems(problems) {
+  function showProblems(problems, elsewhere) {
     if (overlay) overlay.remove();
     overlay = element("div", "", "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
       "background:rgba(24,24,27,.94);color:#fafafa;font:15px/1.5 ui-monospace,monospace;" +
@@ -171,10 +185,15 @@ SCRIPT = """<script>
     overlay.id = "splitblog-overlay";
     overlay.setAttribute("role", "alert");
     const count = problems.length + (problems.length === 1 ? " problem" : " problems");
-    overlay.append(element("h2", "splitblog: the last build failed (" + count + ")",
+    const heading = problems.length ? "the last build failed (" + count + ")" :
+      "the last build failed";
+    overlay.append(element("h2", "splitblog: " + heading,
       "margin:0 0 .5rem;font-size:1.3rem;color:#fca5a5"));
     overlay.append(element("p", "This tab shows the last good build; it reloads by " +
       "itself once the files are fixed.", "margin:0 0 1rem;color:#d4d4d8"));
+    if (elsewhere) overlay.append(element("p", (problems.length ? "Another site's build " +
+      "failed too" : "Another site's build failed") + ": the terminal shows its problems " +
+      "(a tab shows only those of its own site).", "margin:0 0 1rem;color:#fde68a"));
     const list = element("ul", "", "list-style:none;margin:0;padding:0");
     for (const problem of problems) {
       const item = element("li", "", "margin:0 0 1rem;padding:.75rem 1rem;" +

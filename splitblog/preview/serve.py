@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 
-from splitblog.build import BuildResult, Progress, build, open_cache, spare_root
+from splitblog.build import BuildResult, Progress, build, open_cache, problem_sites, spare_root
 from splitblog.config import Config, load_config
 from splitblog.errors import Problem, SplitblogError, file_system_problem
 from splitblog.model import BuildOptions
@@ -117,6 +117,9 @@ class Previewer:
         self.session = secrets.token_hex(4)  # a restarted server makes every tab reload
         self.builds = 0
         self.state = BuildState(output="")
+        # Each content file's sites in the last good build: whose a problem the content
+        # readers find in it is (they run before routing knows).
+        self.homes: dict[str, frozenset[str]] = {}
         # Kept in memory between rebuilds: an edit re-reads one file, not the cache.
         self.cache = open_cache(config, keep=True)
 
@@ -149,7 +152,7 @@ class Previewer:
                     atomic=False,  # requests wait while a build runs: no second tree needed
                 )
         except SplitblogError as error:
-            return self._failed(error.problems)
+            return self._failed(error.problems, problem_sites(error))
         except OSError as error:  # a full disk: shown like any problem, and kept serving
             problem = file_system_problem(error)
             if problem is None:
@@ -163,10 +166,16 @@ class Previewer:
 
     def _succeeded(self, changed: set[Path], result: BuildResult) -> BuildState:
         previous = self.state
+        if result.routing is not None:
+            homes: dict[str, set[str]] = {}
+            for name, plan in result.routing.plans.items():
+                for entry in plan.entries:
+                    homes.setdefault(entry.source.rel, set()).add(name)
+            self.homes = {rel: frozenset(names) for rel, names in homes.items()}
         if result.up_to_date:  # nothing the build reads had changed: same output
             if not previous.ok:
                 self.echo("Fixed; the output is as it was.")
-            return replace(previous, ok=True, problems=())
+            return replace(previous, ok=True, problems=(), owners=())
         # Any build that ran counts as new output: the writer's counts are relative to
         # its spare tree, not to what the tabs show, so they cannot tell "unchanged".
         self.builds += 1
@@ -199,7 +208,9 @@ class Previewer:
         self.echo(f"{config.path.name} reloaded.")
         self.print_urls()
 
-    def _failed(self, problems: Sequence[Problem]) -> BuildState:
+    def _failed(
+        self, problems: Sequence[Problem], sites: Mapping[Problem, frozenset[str]] | None = None
+    ) -> BuildState:
         count = len(problems)
         self.echo(
             f"Build failed ({count} problem{'s' * (count != 1)}); "
@@ -208,7 +219,23 @@ class Previewer:
         )
         for problem in problems:
             self.echo(f"  {problem}", err=True)
-        return replace(self.state, ok=False, problems=tuple(problems), css_only=False)
+        owners = tuple(self._owners(p, sites or {}) for p in problems)
+        return replace(
+            self.state, ok=False, problems=tuple(problems), owners=owners, css_only=False
+        )
+
+    def _owners(self, problem: Problem, sites: Mapping[Problem, frozenset[str]]) -> frozenset[str]:
+        """The sites whose tabs may see `problem` (the terminal sees every one)."""
+        if problem in sites:  # the build knows: a site's links, pages, audit
+            return sites[problem]
+        if problem.path in self.homes:  # a content file, by the sites it was last on
+            return self.homes[problem.path]
+        if problem.path == self.config.path.name:  # the configuration
+            parts = (problem.key or "").split(".")
+            if parts[0] == "sites" and len(parts) > 1:
+                return frozenset({parts[1]}) & frozenset(self.config.site_names)
+            return frozenset(self.config.site_names)  # its top: every site's
+        return frozenset()  # no site known: each tab says only that something failed
 
     def print_urls(self) -> None:
         for name, url in self.urls().items():

@@ -56,7 +56,8 @@ def atom(site: SiteConfig, posts: Sequence[PostView]) -> bytes:
     _text(author, "name", site.author.name or site.title)
     if site.author.email:
         _text(author, "email", site.author.email)
-    _text(feed, "generator", "splitblog")
+    if site.generator:  # opt-in: the generator's name tells a reader another blog exists
+        _text(feed, "generator", "splitblog")
     for post in posts[:FEED_ITEMS]:
         entry = ET.SubElement(feed, "entry")
         _text(entry, "title", post.title)
@@ -79,7 +80,8 @@ def rss(site: SiteConfig, posts: Sequence[PostView]) -> bytes:
     _text(channel, "link", site.base_url)
     _text(channel, "description", site.description or site.title)
     _text(channel, "language", site.language)
-    _text(channel, "generator", "splitblog")
+    if site.generator:  # opt-in, as in atom()
+        _text(channel, "generator", "splitblog")
     _text(channel, "lastBuildDate", format_datetime(_updated(posts)))
     ET.SubElement(
         channel,

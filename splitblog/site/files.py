@@ -50,7 +50,9 @@ class Wanted:
 
 class FileDigests:
     """Digests and kinds of source files, recomputed only when a file's stamp — size,
-    mtime, ctime, inode, device — changes; the kind of each content by its digest."""
+    mtime, ctime, inode, device — changes (a photo restored from a backup with `cp -a`
+    has its old size and mtime; only the ctime and inode tell that it is another file);
+    the kind of each content by its digest."""
 
     def __init__(self, cache: Cache):
         self.cache = cache

@@ -19,8 +19,10 @@ def print_result(result: DeployResult) -> None:
     for name in result.skipped:
         click.echo(f"{name}: no [sites.{name}.deploy] table; not deployed.")
     built = result.build
-    if built.up_to_date:
-        click.echo(f"Build: nothing changed since the last build ({built.seconds:.2f} s).")
+    if built.up_to_date or built.was_current:
+        click.echo(
+            f"Build: nothing changed since the last build; audited again ({built.seconds:.2f} s)."
+        )
     else:
         click.echo(f"Build: {len(built.sites)} sites built and audited ({built.seconds:.2f} s).")
     if result.dry_run:
