@@ -1,7 +1,8 @@
 """The perturbed configuration for one site S, and the files it names: every other
 site's title, description, persona (name, email, bio, avatar — a new picture under a
 new name —, profiles), forbid list, theme, language, feeds, page size, noindex, link
-policies, metadata setting, publish_as_is patterns and deploy table are replaced.
+policies, metadata and generator settings, publish_as_is patterns and deploy table
+(target, host, limit, commit author) are replaced.
 Kept: S's own table, the top-level options every site shares (time zone, default
 audience), every site's name, and the base_url of the sites S may know
 (knowledge.py). Another site's base_url that S may not know moves to another host,
@@ -45,6 +46,7 @@ RULES = {
     "links": "other policies",
     "keep_image_metadata": "flipped",
     "publish_as_is": "garbled, one more",
+    "generator": "flipped",
     "deploy": "another target, host and limit",
 }
 AUTHOR_RULES = {"name": "text", "email": "garbled", "avatar": "a new picture", "bio": "text"}
@@ -55,6 +57,7 @@ DEPLOY_RULES = {
     "endpoint_url": "garbled",
     "region": "garbled",
     "cache_control": "garbled",
+    "author": "another name and email",
 }
 
 
@@ -111,6 +114,7 @@ def _other(
         if other != site.name
     }
     table["keep_image_metadata"] = not site.keep_image_metadata
+    table["generator"] = not site.generator
     table["publish_as_is"] = [garble.letters(p) for p in site.publish_as_is] + [
         f"*.{garble.word(3, 4)}"
     ]
@@ -123,6 +127,7 @@ def _other(
         for key in ("endpoint_url", "region", "cache_control"):
             if isinstance(deploy.get(key), str):
                 deploy[key] = garble.letters(deploy[key])
+        deploy["author"] = f"{garble.text(garble.word())} <{garble.word()}@{garble.word()}.invalid>"
         table["deploy"] = deploy
 
 
