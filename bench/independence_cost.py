@@ -5,7 +5,7 @@ threshold; the goal (issue 11) is check ≤ 2.2 × a cold build.
 
     python bench/independence_cost.py --posts 1000 4000 --rounds 5 [--work DIR]
 
-For each size, the corpus is bench/make_corpus.py's (`--posts N --seed 1`), made once
+For each size, the corpus is bench/make_corpus.py's (`--posts N --seed 1`, or --seed), made once
 under WORK (default bench/work/). Each round runs, one after the other and alternating
 their order from round to round so the machine's drift falls on all alike: a cold build
 (.splitblog/ and public/ removed first), a cold `check` (the same) and a cold
@@ -35,12 +35,12 @@ RUNS = {
 }
 
 
-def corpus(work: Path, posts: int) -> Path:
-    root = work / f"independence-{posts}"
+def corpus(work: Path, posts: int, seed: int) -> Path:
+    root = work / (f"independence-{posts}" + (f"-seed{seed}" if seed != 1 else ""))
     if not (root / "splitblog.toml").is_file():
         shutil.rmtree(root, ignore_errors=True)
         command = [sys.executable, str(HERE / "make_corpus.py"), str(root)]
-        subprocess.run([*command, "--posts", str(posts), "--seed", "1"], check=True)
+        subprocess.run([*command, "--posts", str(posts), "--seed", str(seed)], check=True)
     return root
 
 
@@ -104,12 +104,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, nargs="+", default=[1000, 4000])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1, help="make_corpus.py's seed")
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--json", type=Path, help="also write the samples here")
     args = parser.parse_args()
     results = {}
     for posts in args.posts:
-        root = corpus(args.work.resolve(), posts)
+        root = corpus(args.work.resolve(), posts, args.seed)
         print(f"{posts} posts ({root}):", flush=True)
         results[posts] = measure(root, args.rounds)
     print()
