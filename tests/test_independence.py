@@ -154,6 +154,7 @@ def test_a_check_after_a_build_leaves_the_output_and_the_cache_as_they_were(
     before = innocent.snapshot()
     cache = tree(innocent.root / ".splitblog" / "trees")
     check(innocent, code=0)
+    assert "Nothing changed" in innocent.build().stdout  # the inputs were only read
     assert innocent.snapshot() == before
     assert tree(innocent.root / ".splitblog" / "trees") == cache
     assert not list((innocent.root / ".splitblog").glob("proof-*"))

@@ -1,4 +1,8 @@
-"""The copy's files: unchanged ones as hard links, changed ones written."""
+"""The copy's files: unchanged ones copied with their mtime, changed ones written.
+
+Not hard links, though they would cost nothing: a link changes the file's ctime (its
+inode's link count changes), and a build decides "nothing changed" by ctime and inode
+too, so every `check` would make the next build redo everything."""
 
 from __future__ import annotations
 
@@ -18,14 +22,9 @@ def files(root: Path) -> list[tuple[str, Path]]:
 
 
 def link(source: Path, target: Path) -> None:
-    """A hard link to an unchanged file: the same bytes, size and mtime, at no cost (a
-    copy where the file system refuses a link, e.g. across file systems)."""
+    """An unchanged file: the same bytes and mtime (the original untouched)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        return
-    try:
-        os.link(source, target)
-    except OSError:
+    if not target.exists():
         shutil.copy2(source, target)
 
 

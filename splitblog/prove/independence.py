@@ -82,8 +82,8 @@ def check(
     The check's own build writes nothing, as always; its sites' files (their digests)
     are the originals the proof compares with, so the normal checks and the proof share
     one build, and what it rendered stays in memory for the proof to reuse. The proof's
-    copies live in a scratch folder in the cache folder, removed at the end (with the
-    cache folder itself when the check made it).
+    copies live in a temporary folder, removed at the end; the project's files are only
+    read (not even linked: a build would take a changed ctime for a changed file).
     """
     if quick:
         return build(config, options, write=False, progress=progress), ()
@@ -189,7 +189,7 @@ def _prove_site(
             copy = load_config(perturbation.config_path, output)
         except ConfigError as error:  # the proof's own doing: say so, never pass
             return [_cannot(site, "its configuration", error)], None
-        cache = _seeded(markdown, routing, site, config, copy)
+        cache = _seeded(markdown, routing, site, copy, perturbation.unchanged)
         try:
             build(
                 copy,
@@ -279,12 +279,19 @@ def _seeded_all(markdown: Cache) -> Cache:
     return seeded
 
 
-def _seeded(markdown: Cache, routing: Routing, site: str, config: Config, copy: Config) -> Cache:
+def _seeded(
+    markdown: Cache,
+    routing: Routing,
+    site: str,
+    copy: Config,
+    unchanged: frozenset[str],
+) -> Cache:
     """A cache in memory alone, for the perturbed build: the rendered Markdown of the
-    site's own posts, and the Sources read from the real files. Both are keyed by what
-    they are made from — the exact text rendered; a file's size, mtime and inode, which
-    a hard link shares and a rewritten file does not — so the perturbed build reuses
-    them only where its input is the same, and reads or renders afresh where not."""
+    site's own posts, and the Sources read from its own files that the copy holds
+    unchanged. The Markdown is keyed by the exact text rendered (a foreign block that
+    leaked into it changes the key); a Source is given the stamp of the copy's file,
+    which holds the same bytes. Everything else the perturbed build reads afresh."""
+    from splitblog.content.walk import discover
     from splitblog.site.markdown_store import markdown_key
 
     seeded = Cache(None, "", keep=True)
@@ -292,23 +299,20 @@ def _seeded(markdown: Cache, routing: Routing, site: str, config: Config, copy: 
     for namespace in (MARKDOWN, MARKDOWN_HTML):
         for key, value in markdown.get_many(namespace, keys).items():
             seeded.put(namespace, key, value)
+    stamps = {file.key: file.stamp for file in discover(copy)[0] if file.key in unchanged}
+    sources = {s.key: s for s in routing.sources}
     space = sources_space(copy)
-    for key, value in markdown.get_all(sources_space(config)).items():
-        seeded.put(space, key, value)
+    for key, stamp in stamps.items():
+        seeded.put(space, key, (stamp, sources[key]))  # as build/run.py keeps a Source
     seeded.commit()
     return seeded
 
 
 @contextlib.contextmanager
 def _scratch(config: Config) -> Iterator[Path]:
-    """A folder for the proof's copies and outputs: in the project's cache folder when
-    it can be written (hard links need one file system), else in the system's."""
-    try:
-        base = cache_dir(config)
-        base.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="proof-", dir=base))
-    except OSError:
-        folder = Path(tempfile.mkdtemp(prefix="splitblog-proof-"))
+    """A folder for the proof's copies and outputs, in the system's temporary folder
+    (nothing of it in the project), removed at the end."""
+    folder = Path(tempfile.mkdtemp(prefix="splitblog-proof-"))
     try:
         yield folder
     finally:

@@ -20,8 +20,8 @@ replaced by values of the same shape (garble.py), everything it may know kept
 - the other sites' configuration (perturb_config.py), their `static/<site>/` files and
   the project's themes other than S's.
 
-Unchanged files are hard links (a copy where the file system refuses), so the copy of
-a large project costs little more than one walk of it.
+Unchanged files are copied with their mtime (copying.py says why not hard links), and
+named in the result, so the perturbed build can reuse what was read from them.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ class Perturbation:
     blocks: int  # posts of the site whose other sites' blocks or overrides changed
     removed: str | None  # the foreign source left out (its key)
     added: tuple[str, ...]  # the foreign posts added (their keys)
+    unchanged: frozenset[str] = frozenset()  # the site's own files, copied as they are
 
 
 @dataclass
@@ -95,6 +96,7 @@ def perturb(
         copy.taken.update(_with_folders(rel))
     places = _places(copy, foreign, removed)
     changed = 0
+    unchanged: list[str] = []
     for rel, path in found:
         owner, asset = _owner(rel, sources)
         if owner is None:
@@ -103,7 +105,10 @@ def perturb(
             continue
         elif owner.key in know.published:
             if asset is None:
-                changed += _own(copy, owner, path, copy.content / rel)
+                if _own(copy, owner, path, copy.content / rel):
+                    changed += 1
+                else:
+                    unchanged.append(owner.key)
             else:
                 link(path, copy.content / rel)
         else:
