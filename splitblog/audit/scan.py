@@ -294,6 +294,8 @@ def _line_holding(lines: list[str], words: str, skipped: set[str]) -> int | None
             continue
         if contains_words(line, words):
             return index
+        if "<" in lines[index] and contains_words(normalize(html.unescape(lines[index])), words):
+            return index  # in the markup itself: an href, an autolink <https://…>
         following = readable[index + 1] if index + 1 < len(lines) else ""
         joined = following and contains_words(line + " " + following, words)
         if joined and not contains_words(following, words):

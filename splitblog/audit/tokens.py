@@ -35,15 +35,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from splitblog.audit.normalize import contains_words, normalize
+from splitblog.audit.reading import read_output
 from splitblog.config import FEED_FILES, Config, SiteConfig
 from splitblog.content.only import view
 from splitblog.content.slugs import tag_slug
 from splitblog.model import BuildOptions, Source
+from splitblog.routing.links import owner_of
 from splitblog.site.markdown import references
 from splitblog.site.pages import GENERATED_TITLES
+from splitblog.site.persona import label
 from splitblog.site.views import FEED_LABELS
 
 MIN_TITLE = 3  # shorter titles ("Hi") would match everywhere and identify nothing
@@ -103,6 +106,8 @@ CASED = "cased"  # the prose with its letter case: for one-word names (see _name
 # Month and weekday names, which the build writes in dates ("May 5, 2026").
 CALENDAR_WORDS = frozenset(w.casefold() for w in (*calendar.month_name, *calendar.day_name) if w)
 EVERYWHERE = frozenset({PROSE, CODE, NAME})
+PROFILE_SCOPES = frozenset({PROSE, CODE})  # read, or in an attribute (an href, data-repo)
+HANDLE = re.compile(r"^/@([\w.-]+)$")  # a fediverse profile's path: /@name
 
 
 @dataclass(frozen=True)
@@ -334,6 +339,7 @@ class TokenMaker:
                 what = f"{other.name}'s author avatar"
                 scopes = frozenset({NAME, CODE})
                 self.tokens.append(Token(avatar, persona.avatar_name, STRICT, scopes, what, where))
+            self._profiles(other, where)
             policy = site.policy_toward(other.name)
             what = f"{other.name}'s address ({site.name}'s policy toward it is {policy})"
             if policy != "allow":
@@ -345,6 +351,50 @@ class TokenMaker:
                 if normalize(written) not in normalize(site.base_url):  # written out as text
                     scopes = frozenset({PROSE, CODE})
                     self.tokens.append(Token(normalize(written), written, STRICT, scopes, what))
+
+    def _profiles(self, other: SiteConfig, where: str) -> None:
+        """The other persona's profiles (author.links) and the comment repository or
+        server of its site, as strict as its email: written out anywhere — an address, a
+        handle, a line of text — they tie this site to that persona. One that this site's
+        own persona shares, or that leads into one of the project's sites (the link
+        policy judges those), is not searched."""
+        mine = {form for _n, url in self.site.author.links for form in _written_forms(url)}
+        mine |= set(_comment_forms(self.site))
+        found: list[tuple[str, str, str]] = []
+        for name, url in other.author.links:
+            if owner_of(url, self.config) is None:
+                found += [
+                    (form, url, f"{other.name}'s {name} profile") for form in _written_forms(url)
+                ]
+        found += [(form, form, f"{other.name}'s comments") for form in _comment_forms(other)]
+        for form, original, what in found:
+            if form and form not in mine:
+                self.tokens.append(Token(form, original, STRICT, PROFILE_SCOPES, what, where))
+
+
+def _written_forms(url: str) -> list[str]:
+    """How a profile's address is written: host and path without the scheme, "www." or a
+    final "/" (https://www.flickr.com/photos/janey/ → flickr.com/photos/janey), and a
+    fediverse address's handle (https://mastodon.social/@janey → @janey@mastodon.social)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    path = unquote(parts.path).rstrip("/")
+    forms = [normalize(host + path + (f"?{parts.query}" if parts.query else ""))]
+    handle = HANDLE.match(path)
+    if handle:
+        forms.append(normalize(f"@{handle.group(1)}@{host}"))
+    return forms
+
+
+def _comment_forms(site: SiteConfig) -> list[str]:
+    """What a site's comments keep with a third party: its repository, its own server."""
+    comments = site.comments
+    repo = getattr(comments, "repo", "")
+    forms = [normalize(repo)] if repo else []
+    for server in (getattr(comments, "url", ""), getattr(comments, "host", "")):
+        if server and "giscus.app" not in server:
+            forms += _written_forms(server)
+    return forms
 
 
 def _name_tokens(name: str, what: str, where: str) -> list[Token]:
@@ -466,7 +516,8 @@ def own_pieces(
 ) -> Iterator[str]:
     """The pieces of OwnText, each normalized with its letter case (per source once per
     digest, in `memo`)."""
-    fixed = (*GENERATED, site.title, site.description, site.author.name, site.author.bio)
+    fixed = (*GENERATED, site.title, site.description, site.author.name, site.author.bio,
+             site.comments_policy, *(label(name) for name, _url in site.author.links))  # fmt: skip
     yield _cased(" \n ".join(fixed))
     dates = [EPOCH]
     for source in sources:
@@ -493,8 +544,8 @@ def own_pieces(
     yield _cased(skeleton(site))
     for path in shipped_theme:
         key = ("shipped", str(path))
-        if key not in memo:
-            memo[key] = _cased(path.read_text(encoding="utf-8", errors="replace"))
+        if key not in memo:  # read as its readers meet it: a stylesheet's comments, not max-width
+            memo[key] = read_output(path.name, path.read_bytes()).cased
         yield memo[key]
 
 

@@ -49,6 +49,9 @@ class BuildResult:
     # A `fresh` build of what the no-op check found current: built and audited again,
     # with the same output.
     was_current: bool = False
+    # What is built but may not be meant (a Liquid tag published as text, an alias no
+    # host serves): printed, and the exit status stays 0.
+    warnings: tuple[Problem, ...] = ()
     # Each built site's files: path → digest of its bytes (also when nothing is written:
     # what `check` would have written), for the independence proof (prove/).
     outputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
@@ -131,8 +134,9 @@ def build(
             if reading is not cache:
                 reading.close()
         seconds = time.perf_counter() - started
+        warned = _warnings(config, routing, selected)
         laps = tuple(stages.laps)
-        return BuildResult(sites, False, seconds, routing, laps, outputs=outputs)
+        return BuildResult(sites, False, seconds, routing, laps, warnings=warned, outputs=outputs)
     own_cache = cache is None
     with build_lock(config):
         cache = cache or open_cache(config)
@@ -164,8 +168,9 @@ def build(
             seconds = time.perf_counter() - started
             manifests = {r.name: r.manifest for r in sites}
             laps = tuple(stages.laps)
+            warned = _warnings(config, routing, selected)
             return BuildResult(
-                sites, False, seconds, routing, laps, manifests, bool(current), outputs
+                sites, False, seconds, routing, laps, manifests, bool(current), warned, outputs
             )
         finally:
             if own_cache:
@@ -182,7 +187,8 @@ def _pipeline(
     in_place: bool = False,
 ) -> tuple[tuple[SiteReport, ...], Routing, dict[str, dict[str, str]]]:
     from splitblog.build import sites
-    from splitblog.routing.plan import route
+    from splitblog.content.walk import discover_static
+    from splitblog.routing.plan import route, unassigned
     from splitblog.site.files import FileDigests
     from splitblog.site.markdown_store import MarkdownStore
     from splitblog.site.prepare import SiteInputs, prepare
@@ -197,8 +203,12 @@ def _pipeline(
 
     with stages.lap("content"):
         sources, known = _read_content(config, cache, problems, stages)
+        static, found = discover_static(config)
+        problems.extend(found)
+    problems.extend(unassigned(sources, options))
     with stages.lap("routing"):
-        routing, collisions = route(config, sources, options, known, cache.memo(ENTRIES_MEMO))
+        memo = cache.memo(ENTRIES_MEMO)
+        routing, collisions = route(config, sources, options, known, memo, static)
     for name in selected:
         of_site(name, collisions[name])
     store = MarkdownStore(cache)
@@ -284,6 +294,12 @@ def _read_content(
         cache.delete(space, gone)
     sources = [by_key[f.key] for f in files if f.key in by_key]
     return sources, frozenset(f.key for f in files)
+
+
+def _warnings(config: Config, routing: Routing, selected: Sequence[str]) -> tuple[Problem, ...]:
+    from splitblog.routing.plan import warnings
+
+    return tuple(warnings(config, routing, selected))
 
 
 def _raise(

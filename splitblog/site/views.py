@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from splitblog.config import FEED_FILES, FEED_KINDS, SiteConfig
+from splitblog.site.persona import CommentsView, ProfileLink, comments_view, profile_links
 
 EMPTY = Markup("")
 FEED_LABELS = {kind: f"({kind.upper()})" for kind in FEED_KINDS}  # after the title
@@ -33,6 +34,14 @@ class AuthorView:
     email: str
     bio: str
     avatar: str  # root-relative URL, or ""
+    links: tuple[ProfileLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class TocItem:
+    title: str
+    href: str  # "#heading-id"
+    children: tuple[TocItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,7 @@ class SiteView:
     other_sites: tuple[Link, ...]  # only sites this site's policy allows linking to
     tags_href: str
     archive_href: str
+    comments: CommentsView = field(default_factory=lambda: CommentsView("off", ""))
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,8 @@ class PostView:
     canonical: str = ""  # absolute URL on another site, when the post names one
     card: Markup = EMPTY  # the post as lists show it (card.html)
     extra: dict[str, Any] = field(default_factory=dict)
+    toc: tuple[TocItem, ...] = ()  # on its own page, when the site or the post asks for one
+    minutes: int = 0  # reading time, on its own page
 
 
 def site_view(
@@ -88,7 +100,9 @@ def site_view(
         language=site.language,
         base_url=site.base_url,
         home=site.href(""),
-        author=AuthorView(site.author.name, site.author.email, site.author.bio, avatar),
+        author=AuthorView(
+            site.author.name, site.author.email, site.author.bio, avatar, profile_links(site)
+        ),
         noindex=site.noindex,
         feeds=tuple(
             FeedLink(
@@ -104,6 +118,7 @@ def site_view(
         other_sites=tuple(Link(_address(o.base_url), o.base_url) for o in other_sites),
         tags_href=site.href("tags/"),
         archive_href=site.href("archive/"),
+        comments=comments_view(site),
     )
 
 
