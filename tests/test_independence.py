@@ -271,8 +271,8 @@ def show_foreign_tags(monkeypatch: pytest.MonkeyPatch, project: Project) -> None
     """The tag index of professional lists a tag of a personal post (as a filter that
     read every post's tags, not its own site's, would)."""
 
-    def broken(config, sources, options, known=frozenset(), memo=None):  # type: ignore[no-untyped-def]
-        routing, problems = route(config, sources, options, known, memo)
+    def broken(config, sources, options, *args, **kwargs):  # type: ignore[no-untyped-def]
+        routing, problems = route(config, sources, options, *args, **kwargs)
         plan = routing.plans[PRO]
         foreign = sorted({t for s in sources if PRO not in s.audience for t in s.tags})
         extra = tuple(TagPlan(t, t.lower(), f"tags/{t.lower()}/", plan.posts[:1]) for t in foreign)

@@ -47,9 +47,19 @@ RULES = {
     "keep_image_metadata": "flipped",
     "publish_as_is": "garbled, one more",
     "generator": "flipped",
+    "toc": "flipped",
+    "comments": "another setting (off or email)",
+    "comments_policy": "text",
+    "permalinks": "kept (a pattern, no content; allowed links need it)",
     "deploy": "another target, host and limit",
 }
-AUTHOR_RULES = {"name": "text", "email": "garbled", "avatar": "a new picture", "bio": "text"}
+AUTHOR_RULES = {
+    "name": "text",
+    "email": "garbled",
+    "avatar": "a new picture",
+    "bio": "text",
+    "links": "other addresses (the scheme kept)",
+}
 DEPLOY_RULES = {
     "target": "another folder",
     "host": "another host",
@@ -115,6 +125,11 @@ def _other(
     }
     table["keep_image_metadata"] = not site.keep_image_metadata
     table["generator"] = not site.generator
+    table["toc"] = not site.toc
+    table["comments"] = "email" if site.comments == "off" else "off"
+    table["comments_policy"] = (
+        garble.text(site.comments_policy) if site.comments_policy else garble.sentence()
+    )
     table["publish_as_is"] = [garble.letters(p) for p in site.publish_as_is] + [
         f"*.{garble.word(3, 4)}"
     ]
@@ -158,10 +173,20 @@ def _persona(
     where.parent.mkdir(parents=True, exist_ok=True)
     where.write_bytes(picture)
     author["avatar"] = where.relative_to(dest).as_posix()
+    if isinstance(author.get("links"), dict):
+        author["links"] = {
+            name: _profile(value, garble) if isinstance(value, str) else value
+            for name, value in author["links"].items()
+        }
     for key, value in list(author.items()):
         if key not in AUTHOR_RULES:  # profiles and whatever else a persona gains
             author[key] = garble.value(value)
     return author
+
+
+def _profile(address: str, garble: Garbler) -> str:
+    scheme, sep, rest = address.partition("://")
+    return f"{scheme}{sep}{garble.letters(rest)}" if sep else garble.letters(address)
 
 
 def _own_avatar(config: Config, site: SiteConfig, table: dict[str, Any], dest: Path) -> None:
