@@ -163,14 +163,21 @@ def build(
 @click.option("--site", "sites", multiple=True, metavar="NAME", help="Only this site.")
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 @click.option("--future", is_flag=True, help="Include posts dated in the future.")
+@click.option("--quick", is_flag=True, help="Skip the independence proof.")
 @config_option
 @reports_errors
-def check(sites: tuple[str, ...], drafts: bool, future: bool, config_path: Path | None) -> None:
-    """Everything a build checks (front matter, links, policies, audit); writes nothing."""
-    from splitblog.build import build as run_build
+def check(
+    sites: tuple[str, ...], drafts: bool, future: bool, quick: bool, config_path: Path | None
+) -> None:
+    """Everything a build checks (front matter, links, policies, audit), then each site's
+    independence proof (unless --quick); writes nothing to the output."""
+    from splitblog.prove import check as run_check
+    from splitblog.terminal.progress import progress_bar
 
     config = load(config_path)
-    result = run_build(config, BuildOptions(sites=sites, drafts=drafts, future=future), write=False)
+    options = BuildOptions(sites=sites, drafts=drafts, future=future)
+    with progress_bar() as progress:
+        result, proofs = run_check(config, options, quick=quick, progress=progress)
     assert result.routing is not None
     warn(result.warnings)
     counts = ", ".join(
@@ -179,6 +186,11 @@ def check(sites: tuple[str, ...], drafts: bool, future: bool, config_path: Path 
         if not sites or name in sites
     )
     click.echo(f"No problems found ({counts}).")
+    if proofs:
+        proven = ", ".join(f"{p.site} ({p.files} files)" for p in proofs)
+        click.echo(f"Independence proven: {proven}.")
+    else:
+        click.echo("Independence not proven (--quick).")
 
 
 def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
