@@ -23,7 +23,7 @@ from typing import Any
 
 from splitblog import __version__
 
-SCHEMA = "3"  # 3: Sources carry their `::: only` parse
+SCHEMA = "4"  # 3: Sources carry their `::: only` parse; 4: aliases, expiry, warnings
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,33 +16,50 @@ import click
 
 from splitblog import __version__
 from splitblog.config import Config, find_config, load_config
-from splitblog.errors import DeployError, OutputError, SplitblogError, file_system_problem
+from splitblog.errors import (
+    DeployError,
+    OutputError,
+    Problem,
+    SplitblogError,
+    file_system_problem,
+)
 from splitblog.model import BuildOptions
 
 
-def _fail(error: SplitblogError) -> None:
+def _fail(error: SplitblogError, writes: bool = True) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
     if not isinstance(error, DeployError):  # a deploy's failure is its one line
         count = len(error.problems)
-        click.echo(f"{count} problem{'s' * (count != 1)} found; nothing was written.", err=True)
+        # A command that never writes says only what it found (not "nothing was written",
+        # which would suggest that it could have).
+        tail = "; nothing was written." if writes else "."
+        click.echo(f"{count} problem{'s' * (count != 1)} found{tail}", err=True)
     sys.exit(error.exit_code)
 
 
-def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+def warn(warnings: Iterable[Problem]) -> None:
+    """Warnings: printed like problems, on stderr, and the exit status stays 0."""
+    for problem in warnings:
+        click.echo(f"warning: {problem}", err=True)
+
+
+def reports_errors(command: Callable[..., Any] | None = None, *, writes: bool = True) -> Any:
     """Print a SplitblogError's problems (never a traceback) and exit with its code."""
+    if command is None:
+        return functools.partial(reports_errors, writes=writes)
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except SplitblogError as error:
-            _fail(error)
+            _fail(error, writes)
         except OSError as error:  # a full disk, a read-only folder: one line, no traceback
             problem = file_system_problem(error)
             if problem is None:
                 raise
-            _fail(OutputError(problem))
+            _fail(OutputError(problem), writes)
         except KeyboardInterrupt:
             click.echo(
                 "Interrupted. Every site folder holds a complete build: the previous one "
@@ -137,6 +154,7 @@ def build(
         )
         return
     print_reports(config, result)
+    warn(result.warnings)
     if timings:
         click.echo("  ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings))
 
@@ -145,21 +163,34 @@ def build(
 @click.option("--site", "sites", multiple=True, metavar="NAME", help="Only this site.")
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 @click.option("--future", is_flag=True, help="Include posts dated in the future.")
+@click.option("--quick", is_flag=True, help="Skip the independence proof.")
 @config_option
 @reports_errors
-def check(sites: tuple[str, ...], drafts: bool, future: bool, config_path: Path | None) -> None:
-    """Everything a build checks (front matter, links, policies, audit); writes nothing."""
-    from splitblog.build import build as run_build
+def check(
+    sites: tuple[str, ...], drafts: bool, future: bool, quick: bool, config_path: Path | None
+) -> None:
+    """Everything a build checks (front matter, links, policies, audit), then each site's
+    independence proof (unless --quick); writes nothing to the output."""
+    from splitblog.prove import check as run_check
+    from splitblog.terminal.progress import progress_bar
 
     config = load(config_path)
-    result = run_build(config, BuildOptions(sites=sites, drafts=drafts, future=future), write=False)
+    options = BuildOptions(sites=sites, drafts=drafts, future=future)
+    with progress_bar() as progress:
+        result, proofs = run_check(config, options, quick=quick, progress=progress)
     assert result.routing is not None
+    warn(result.warnings)
     counts = ", ".join(
         f"{name}: {len(plan.posts)} posts, {len(plan.pages)} pages"
         for name, plan in result.routing.plans.items()
         if not sites or name in sites
     )
     click.echo(f"No problems found ({counts}).")
+    if proofs:
+        proven = ", ".join(f"{p.site} ({p.files} files)" for p in proofs)
+        click.echo(f"Independence proven: {proven}.")
+    else:
+        click.echo("Independence not proven (--quick).")
 
 
 def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -176,13 +207,14 @@ def listing_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @cli.command("list")
 @listing_options
-@reports_errors
+@reports_errors(writes=False)
 def list_(drafts: bool, future: bool, config_path: Path | None) -> None:
     """Every post and page against every site: its address there, or why not.
 
     A cell is the page's address on that site, or the reason it is not there: draft,
-    future, audience (the site is not in its audience) or only-block empty (all of its
-    text is in ::: only blocks for other sites). Writes nothing.
+    future, expired, no audience (the file names none), audience (the site is not in its
+    audience) or only-block empty (all of its text is in ::: only blocks for other
+    sites). Writes nothing.
     """
     from splitblog.errors import ContentError
     from splitblog.listing import listing
@@ -197,7 +229,7 @@ def list_(drafts: bool, future: bool, config_path: Path | None) -> None:
 @cli.command()
 @click.argument("path")
 @listing_options
-@reports_errors
+@reports_errors(writes=False)
 def explain(path: str, drafts: bool, future: bool, config_path: Path | None) -> None:
     """How each site publishes one post or page (PATH: its .md file or bundle folder).
 
@@ -325,6 +357,45 @@ def deploy(sites: tuple[str, ...], dry_run: bool, force: bool, config_path: Path
         )
         sys.exit(130)
     print_result(result)
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(("blogger", "wordpress", "jekyll", "hugo", "feed")))
+@click.argument("source")
+@click.option(
+    "--audience",
+    "-a",
+    "audiences",
+    multiple=True,
+    metavar="NAME",
+    help="A site the posts are for (repeat for several), or all. Without it the posts get "
+    "no audience, and the build refuses them until each is tagged.",
+)
+@click.option(
+    "--download-images", is_flag=True, help="Fetch the posts' remote images into their bundles."
+)
+@config_option
+@reports_errors
+def import_(
+    kind: str,
+    source: str,
+    audiences: tuple[str, ...],
+    download_images: bool,
+    config_path: Path | None,
+) -> None:
+    """Bring an existing blog's posts into content/: KIND is blogger, wordpress (their
+    export file), jekyll (the site's folder), hugo (its content folder) or feed (an RSS
+    or Atom file, or its URL).
+
+    Running it again updates what it wrote before and adds nothing twice; a post edited
+    since is left alone. Comments, settings and other people's names are never imported.
+    """
+    from splitblog.importers import run_import
+    from splitblog.terminal.imports import print_report
+
+    config = load(config_path)
+    report = run_import(config, kind, source, audiences, download_images)
+    print_report(report, click.echo)
 
 
 def main() -> None:

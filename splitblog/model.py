@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ class Override:
     tags: tuple[str, ...] | None = None
     slug: str | None = None
     extra: tuple[tuple[str, Any], ...] = ()
+    aliases: tuple[str, ...] = ()  # added to the post's own on that site
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,14 @@ class Source:
     assets: tuple[str, ...] = ()  # the bundle's other files, relative to the bundle folder
     lines: tuple[tuple[str, int], ...] = ()  # front-matter key -> line, for messages
     only: OnlyParse | None = None  # the body's `::: only` blocks (content/only.py)
+    aliases: tuple[str, ...] = ()  # old addresses, root-relative ("/2009/10/old.html")
+    expires: datetime | None = None  # off every site after this moment (expiryDate)
+    # No audience written and no default_audience: on no site, and the build refuses it
+    # (an imported post waits there until it is tagged; nothing guesses who it is for).
+    no_audience: bool = False
+    # What is published but probably not meant as written (a Liquid tag, a key only
+    # another generator reads): said as warnings, never an error.
+    warnings: tuple[tuple[int, str, str], ...] = ()  # (line, message, hint)
 
     def line_of(self, key: str) -> int | None:
         return dict(self.lines).get(key)
@@ -94,14 +104,44 @@ class Entry:
     summary: str | None
     tags: tuple[str, ...]
     extra: tuple[tuple[str, Any], ...]
+    aliases: tuple[str, ...] = ()  # site-relative old addresses (see routing.plan)
 
     @property
     def output_path(self) -> str:
-        return self.url + "index.html"
+        return output_path(self.url)
+
+    @property
+    def folder(self) -> str:
+        """Where the post's bundle files go: its URL, or for a `….html` URL the folder
+        named like the file (`2009/10/old.html` → `2009/10/old/`), so two posts of one
+        month never share their files' folder."""
+        if self.url.endswith("/") or not self.url:
+            return self.url
+        return self.url.rpartition(".")[0] + "/"
 
     @property
     def date(self) -> datetime | None:
         return self.source.date
+
+
+def output_path(url: str) -> str:
+    """The file a site-relative URL is served from: `x/` → `x/index.html`; a URL that
+    names a file (a permalink ending in `.html`) is that file."""
+    return url if url and not url.endswith("/") else url + "index.html"
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One old address of a post on one site: a redirect to its new URL."""
+
+    address: str  # as written, e.g. "/2009/10/old.html" or "/?p=123"
+    path: str  # the output file of its redirect page ("" for a query-string alias)
+    target: str  # the post's site-relative URL
+    title: str  # the post's title on the site
+    owner: str  # the post's file, for messages
+    host_only: bool = (
+        False  # a query string or a non-page file: only a host redirect file serves it
+    )
 
 
 @dataclass(frozen=True)
@@ -139,6 +179,9 @@ class SitePlan:
     home: tuple[ListPage, ...]
     tag_pages: tuple[tuple[TagPlan, tuple[ListPage, ...]], ...]
     years: tuple[tuple[int, tuple[Entry, ...]], ...]  # newest year first
+    aliases: tuple[Alias, ...] = ()  # the redirects of the site's own posts only
+    # static/ and static/<this site>/: (output path, file), routing's partition of them
+    static: tuple[tuple[str, Path], ...] = ()
 
     @property
     def entries(self) -> tuple[Entry, ...]:

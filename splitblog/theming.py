@@ -83,9 +83,13 @@ def theme_files(project: Path, name: str) -> list[Path]:
     return sorted(found)
 
 
+SHIPPED_TEXT = (".html", ".css", ".js", ".xml", ".txt", ".svg", ".json")
+
+
 def theme_parts(project: Path, name: str) -> tuple[list[Path], list[Path]]:
-    """(the project's own files of the theme, the shipped templates it falls back on): the
-    audit reads the first as output, and takes the words of the second as splitblog's."""
+    """(the project's own files of the theme, the shipped text files it falls back on):
+    the audit reads the first as output, and takes the words of the second — templates,
+    stylesheets and their comments — as splitblog's own."""
     own, shipped = [], []
     for root in theme_roots(project, name):
         is_shipped = root.resolve().is_relative_to(SHIPPED.resolve())
@@ -94,7 +98,7 @@ def theme_parts(project: Path, name: str) -> tuple[list[Path], list[Path]]:
                 path = Path(folder) / file_name
                 if not is_shipped:
                     own.append(path)
-                elif path.parent.name == "templates" or "templates" in path.parts:
+                elif path.suffix in SHIPPED_TEXT:
                     shipped.append(path)
     return sorted(own), sorted(shipped)
 

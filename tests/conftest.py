@@ -97,7 +97,7 @@ class Project:
     def run(self, *args: str) -> Run:
         runner = CliRunner()
         command = list(args)
-        known = ("build", "check", "list", "explain", "new", "deploy")
+        known = ("build", "check", "list", "explain", "new", "deploy", "import")
         if command and command[0] in known and "-c" not in command:
             insert = 2 if command[0] == "new" else 1
             command[insert:insert] = ["-c", str(self.root / "splitblog.toml")]

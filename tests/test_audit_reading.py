@@ -106,9 +106,15 @@ def test_a_persona_named_like_a_common_word_does_not_block_the_other_site(
     )
     project.build()
     assert "May 2026" in project.read(PRO, "posts/plans/index.html")
-    # … and the name written as a name is still found.
+    # On a site whose posts do not use the word as a word, the name written as a name
+    # is found; so is the persona's full name wherever the site uses the word.
+    (project.root / "content/posts/2026-05-05-plans.md").unlink()
     project.post("2026-05-06-said", PRO, title="Meeting", body=f"Then {name} said hello.\n")
     assert_refused(project, f'contains "{name}", personal\'s author name')
+    set_config(project, f'name = "{name}"', f'name = "{name} Fisher"')
+    project.post("2026-05-05-plans", PRO, title="Plans", body="It may rise, at max.\n")
+    project.post("2026-05-07-more", PRO, title="More", body=f"I met {name.upper()} FISHER.\n")
+    assert_refused(project, f'contains "{name} Fisher", personal\'s author name')
 
 
 def test_an_allowed_link_whose_address_holds_the_persona_name_is_no_finding(

@@ -147,7 +147,7 @@ def test_bom_and_crlf(config: Config) -> None:
         ("---\ntitle: T\ndate: 2026-01-01\npersonal: yes\n---\n", "x.md:4: 'personal' is a site"),
         (
             "---\ntitle: T\ndate: 2026-01-01\npersonal:\n  draft: true\n---\n",
-            "x.md:4: personal.draft cannot be set per site (only title, summary, tags, slug can) "
+            "x.md:4: personal.draft cannot be set per site (only title, summary, tags, slug, aliases can) "
             "— keep a post off a site with audience, or part of it with ::: only",
         ),
         (
@@ -190,12 +190,18 @@ def test_non_utf8_names_the_file(config: Config) -> None:
 
 
 def test_missing_audience_without_default(tmp_path: Path) -> None:
+    """Read, a post without an audience is on no site (an import leaves posts so, to be
+    tagged); the build refuses it with one line (routing.plan.unassigned)."""
+    from splitblog.model import BuildOptions
+    from splitblog.routing.plan import unassigned
+
     (tmp_path / "splitblog.toml").write_text(CONFIG.replace('default_audience = "personal"', ""))
     config = load_config(tmp_path / "splitblog.toml")
-    found = problems(config, "---\ntitle: T\ndate: 2026-01-01\n---\n")
-    assert found == [
+    source = read(config, "---\ntitle: T\ndate: 2026-01-01\n---\n")
+    assert source.no_audience and source.audience == frozenset()
+    assert [str(p) for p in unassigned([source], BuildOptions())] == [
         "content/posts/x.md:1: audience is missing and the configuration sets no default_audience"
-        " — add audience: professional (or a list, or all)"
+        " — add audience: with a site's name (or a list, or all)"
     ]
 
 

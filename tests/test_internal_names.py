@@ -106,7 +106,9 @@ def test_generator_true_announces_the_generator_and_nothing_else(named: Project)
     assert signals_in(named.root / "public/atelier") == []
     found = signals_in(named.root / "public/kitchen", allowed=())
     assert found and all(line.endswith(": splitblog") for line in found), found
-    assert {line.split(":")[0] for line in found} <= {"rss.xml", "atom.xml"}
+    feeds = {line.split(":")[0] for line in found}
+    assert {f for f in feeds if not f.startswith("tags/")} <= {"rss.xml", "atom.xml"}
+    assert all(f.endswith("/atom.xml") for f in feeds if f.startswith("tags/"))  # tag feeds
 
 
 def test_the_users_own_words_are_theirs_to_publish(named: Project) -> None:

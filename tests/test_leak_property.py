@@ -9,26 +9,37 @@ words are published must fail the audit on exactly those words; every other corp
 build, and some are changed and rebuilt in place (a post moved to other sites, or made a
 draft) to show that an incremental build leaves nothing of the previous one behind.
 
+Every corpus that builds is also proven independent (noninterference, splitblog/prove/):
+each site rebuilt from the corpus with everything foreign to it perturbed is byte for
+byte the site that was built. And the proof itself is tested on random corpora: with
+routing broken (one foreign post published) or an only-block left in, and the token
+audit switched off, the proof must fail every one of them.
+
     SPLITBLOG_LEAK_CORPORA=2000 python -m pytest tests/test_leak_property.py   # more
     SPLITBLOG_LEAK_SEED=1234 …                                                 # others
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 from pathlib import Path
 
 import pytest
 
+import splitblog.audit.scan
+import splitblog.routing.plan
 from splitblog.build import build
 from splitblog.config import load_config
-from splitblog.errors import SplitblogError
-from splitblog.model import BuildOptions
+from splitblog.content.only import parse_of
+from splitblog.errors import AuditError, SplitblogError
+from splitblog.model import BuildOptions, OnlyBlock
+from splitblog.prove import prove_output
 
 from .support.files import tree
 from .support.leak_corpus import CANARY, NOW, CorpusSpec, draw, with_audience, write
-from .support.leak_oracle import describe, expect, forbidden_hits, link_errors
+from .support.leak_oracle import describe, expect, forbidden_hits, link_errors, published
 from .support.pagefind import INDEX, readable, stem
 
 CORPORA = int(os.environ.get("SPLITBLOG_LEAK_CORPORA", "240"))
@@ -122,7 +133,18 @@ def check_corpus(spec: CorpusSpec, root: Path) -> list[str]:
         return problems
     if error is not None:
         return [f"build failed: {m}" for m in messages]
-    return leaks(spec, root)
+    return leaks(spec, root) or independence(spec, root)
+
+
+def independence(spec: CorpusSpec, root: Path) -> list[str]:
+    """The proof over every site of a corpus that built: [] when each is independent."""
+    config = load_config(root / "splitblog.toml")
+    options = BuildOptions(drafts=spec.drafts, future=spec.future, now=NOW)
+    try:
+        prove_output(config, options, spec.names, None)
+    except AuditError as error:
+        return [str(p) for p in error.problems]
+    return []
 
 
 def mutate(spec: CorpusSpec, seed: int) -> CorpusSpec:
@@ -157,3 +179,91 @@ def test_no_site_shows_what_it_does_not_publish(
                 problems[:20]
             )
     record_property("leak_corpora", ran)
+
+
+# -- the proof, tested on random corpora -------------------------------------------------------
+MUTATION_SEEDS = range(FIRST_SEED + 1000, FIRST_SEED + 1030)
+
+
+def publish_a_foreign_post(spec: CorpusSpec, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Routing broken: the first site also publishes one source it must not (one whose
+    links no policy of that site refuses). False when the corpus has none."""
+    site = spec.names[0]
+    candidates = [
+        s
+        for s in spec.sources
+        if not published(spec, s, site)
+        and any(p.only is None or site in p.only for p in s.paras)
+        and not any(p.link for p in s.paras)
+        and not s.summary_link
+    ]
+    if not candidates:
+        return False
+    chosen = candidates[0].key
+    exclusion = splitblog.routing.plan._exclusion
+
+    def broken(source, name, options, now):  # type: ignore[no-untyped-def]
+        if name == site and source.key == chosen:
+            return None
+        return exclusion(source, name, options, now)
+
+    monkeypatch.setattr(splitblog.routing.plan, "_exclusion", broken)
+    return True
+
+
+def leave_an_only_block_in(spec: CorpusSpec, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """The first site's bodies keep the other sites' only-blocks, as a misparse would.
+    Blocks with a link or a file are left alone (a policy could refuse those); False
+    when the corpus has no other block for other sites."""
+    site = spec.names[0]
+    if not any(
+        published(spec, s, site)
+        and any(
+            p.only is not None and site not in p.only and not (p.link or p.image or p.document)
+            for p in s.paras
+        )
+        for s in spec.sources
+    ):
+        return False
+    shown = splitblog.routing.plan.site_text
+
+    def misread(block: OnlyBlock, body: str) -> OnlyBlock:  # the block read as the site's too
+        lines = body.split("\n")[block.first : block.last + 1]
+        if any("](" in line for line in lines):  # a link a policy might refuse: left alone
+            return block
+        return dataclasses.replace(block, sites=block.sites | {site})
+
+    def broken(source, name):  # type: ignore[no-untyped-def]
+        if name == site:
+            only = parse_of(source)
+            blocks = tuple(misread(b, source.body) for b in only.blocks)
+            source = dataclasses.replace(source, only=dataclasses.replace(only, blocks=blocks))
+        return shown(source, name)
+
+    monkeypatch.setattr(splitblog.routing.plan, "site_text", broken)
+    return True
+
+
+@pytest.mark.parametrize("mutation", [publish_a_foreign_post, leave_an_only_block_in])
+def test_the_proof_catches_a_broken_routing_on_random_corpora(
+    mutation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SPLITBLOG_WORKERS", "1")
+    monkeypatch.setattr(splitblog.audit.scan.SiteAudit, "scan", lambda self, path, data: [])
+    caught = []
+    for seed in MUTATION_SEEDS:
+        spec = draw(seed)
+        if link_errors(spec) or forbidden_hits(spec):
+            continue
+        root = tmp_path / f"corpus{seed}"
+        write(spec, root)
+        with monkeypatch.context() as patch:
+            if not mutation(spec, patch):
+                continue
+            if run_build(spec, root) is not None:
+                continue  # the broken routing upset a check of its own: nothing to prove
+            found = independence(spec, root)
+        assert found, f"seed {seed}: the proof did not see the broken routing"
+        assert all(f.startswith("independence: ") for f in found), found
+        caught.append(seed)
+    assert len(caught) >= 4, f"too few corpora to show anything: {caught}"

@@ -93,6 +93,9 @@ def test_the_tasks_are_every_file_of_the_site_and_nothing_else(pages: SitePages)
         "tags/even/page/2/index.html",
         "tags/odd/index.html",  # p1, p3
         "tags/news/index.html",
+        "tags/even/atom.xml",  # each tag's own feed
+        "tags/odd/atom.xml",
+        "tags/news/atom.xml",
         "tags/index.html",
         "archive/index.html",
         "search/index.html",  # the search page (search = true, the default)
@@ -268,6 +271,7 @@ def test_a_change_below_the_summary_renders_the_post_and_the_feeds_again(
         "atom.xml",
         "rss.xml",
         "feed.json",
+        "tags/even/atom.xml",  # its tag's feed holds the whole post too
     }
 
 
@@ -276,8 +280,11 @@ def test_a_new_title_renders_every_page_that_shows_it(pages: SitePages) -> None:
         "posts/p2/index.html",
         "posts/p1/index.html",  # its newer neighbour is named there
         "posts/p3/index.html",  # and its older one
+        "posts/p0/index.html",  # and the posts it is related to (tag "even")
+        "posts/p4/index.html",
         "page/2/index.html",
         "tags/even/index.html",
+        "tags/even/atom.xml",
         "archive/index.html",
         "atom.xml",
         "rss.xml",

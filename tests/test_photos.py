@@ -368,3 +368,21 @@ def test_a_sites_photos_and_index_do_not_depend_on_another_sites_posts(tmp_path)
         p: d for p, d in tree(other.out(PRO)).items() if p.startswith(("pagefind/", "posts/talk/"))
     }
     assert mine == theirs
+
+
+def test_the_independence_proof_holds_with_photos_on_both_sites(photos: Project) -> None:
+    """`check` rebuilds each site with the other site's posts and photos perturbed: the
+    variants, pages and index of each site come out byte for byte the same."""
+    photos.write(
+        "content/posts/2026-03-02-mixed/index.md",
+        "---\ntitle: Mixed\ndate: 2026-03-02\naudience: all\n---\nShared.\n\n![quay](quay.jpg)\n\n"
+        "::: only personal\n![kids](kids-at-home.jpg)\n:::\n",
+    )
+    photos.write_bytes("content/posts/2026-03-02-mixed/quay.jpg", phone_jpeg(900, 600, seed=2))
+    photos.write_bytes(
+        "content/posts/2026-03-02-mixed/kids-at-home.jpg", phone_jpeg(700, 500, seed=3)
+    )
+    beach(photos, phone_jpeg(1000, 800))  # a personal-only post's photo
+    result = photos.run("check")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Independence proven: professional \(\d+ files\), personal", result.output)

@@ -211,3 +211,31 @@ def test_a_build_asked_to_leave_the_index_for_later_publishes_none_and_is_not_cu
     again = build(config)
     assert not again.up_to_date and not again.search_pending
     assert "Capercaillie" in text_of(project, HOME)
+
+
+def test_the_independence_proof_sees_an_index_that_holds_another_sites_text(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the audit blinded, an indexer handed every source (not the site's pages) is
+    still caught: the index's bytes change when the other site's posts are perturbed."""
+    import html
+
+    import splitblog.audit.scan
+    import splitblog.build.sites as sites
+    from splitblog.writer import OutputFile, digest_of
+
+    corpus(project)
+    assert project.run("check").exit_code == 0  # the honest index is proven
+
+    def broken(planned, made, cache):  # type: ignore[no-untyped-def]
+        every = " ".join(s.body for s in planned.auditor.sources)  # all posts: a bug
+        page = f"<html lang=en><body><main data-pagefind-body><p>{html.escape(every)}</p></main></body></html>"
+        pages = [(m.path, m.html) for m in made if m.html is not None]
+        files = search_module.make_index([*pages, ("posts/all/index.html", page.encode())], "/")
+        return {p: OutputFile(digest_of(d), data=d) for p, d in files.items()}, []
+
+    monkeypatch.setattr(splitblog.audit.scan.SiteAudit, "scan", lambda self, path, data: [])
+    monkeypatch.setattr(sites, "index", broken)
+    result = project.run("check")
+    assert result.exit_code == 1, result.output
+    assert re.search(r"independence: professional/pagefind/\S+", result.output), result.output

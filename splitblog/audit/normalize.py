@@ -18,15 +18,16 @@ IGNORABLE = re.compile(
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0000-\U000e0fff]"
 )
-SPACE = re.compile(r"\s+")
 
 
 def normalize(text: str, fold: bool = True) -> str:
     """The normal form; `fold=False` keeps letter case (for one-word names, see tokens)."""
+    if text.isascii():  # most of every page: NFKC and case folding are lower() there
+        return " ".join((text.lower() if fold else text).split())
     text = unicodedata.normalize("NFKC", IGNORABLE.sub("", text))
     if fold:
         text = unicodedata.normalize("NFKC", text.casefold())
-    return SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split: every Unicode white space
 
 
 def word_at(text: str, start: int, end: int) -> bool:

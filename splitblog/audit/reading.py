@@ -276,44 +276,45 @@ class _Collector:
     def html(self, markup: str) -> None:
         from selectolax.lexbor import LexborHTMLParser
 
-        self._node(LexborHTMLParser(markup).root)
+        root = LexborHTMLParser(markup).root
+        if root is not None:
+            self._tree(root)
 
-    def _node(self, node) -> None:  # type: ignore[no-untyped-def]
-        if node is None:
-            return
-        tag = node.tag
-        block = tag in BLOCK
-        if block:
-            self.prose.append(BOUNDARY)
-        elif tag == "br":
-            self.prose.append(" ")
-        for name, value in (node.attributes or {}).items():
-            self._attribute(tag, name.lower(), value or "", node.attributes)
-        for child in node.iter(include_text=True):
-            kind = child.tag
-            if kind == "-text":
-                text = child.text(deep=False)
-                if tag == "style":
+    def _tree(self, root) -> None:  # type: ignore[no-untyped-def]
+        """One pass over the document in order (lexbor's traversal, flat: every page has
+        hundreds of nodes). A block element starting separates words; one ending is
+        followed by another block or by nothing in the pages the themes make."""
+        inside = ""  # "style" or "script": the element whose text comes next
+        script_type = ""
+        prose, asides = self.prose, self.asides
+        for node in root.traverse(include_text=True):
+            tag = node.tag
+            if tag == "-text":
+                text = node.text(deep=False)
+                if inside == "style":
                     self.css(text)
-                elif tag == "script":
-                    self._script(node, text)
+                elif inside == "script":
+                    self.json(text) if script_type.endswith("json") else self.javascript(text)
                 else:
                     self.text(text)
-            elif kind == "-comment":  # not shown, so it joins no word; read all the same
-                self.asides.append((child.html or "").removeprefix("<!--").removesuffix("-->"))
-            elif kind == "template":
-                self.html(child.html or "")
-            else:
-                self._node(child)
-        if block:
-            self.prose.append(BOUNDARY)
-
-    def _script(self, node, text: str) -> None:  # type: ignore[no-untyped-def]
-        kind = ((node.attributes or {}).get("type") or "").lower()
-        if kind.endswith("json"):
-            self.json(text)
-        else:
-            self.javascript(text)
+                continue
+            inside = ""
+            if tag == "-comment":  # not shown, so it joins no word; read all the same
+                asides.append((node.html or "").removeprefix("<!--").removesuffix("-->"))
+                continue
+            if tag in BLOCK:
+                prose.append(BOUNDARY)
+            elif tag == "br":
+                prose.append(" ")
+            attributes = node.attributes
+            if attributes:
+                for name, value in attributes.items():
+                    self._attribute(tag, name.lower(), value or "", attributes)
+            if tag in ("style", "script"):
+                inside = tag
+                script_type = ((attributes or {}).get("type") or "").lower()
+            elif tag == "template":
+                self.html(node.html or "")
 
     def _attribute(self, tag: str, name: str, value: str, attributes: dict) -> None:
         if name in ADDRESS:

@@ -119,6 +119,7 @@ class SiteAudit:
             del memo[stale]
         self._own_files: set[str] | None = None
         self._own_names: set[str] | None = None
+        self._judged: dict[object, tuple[int, ...]] = {}  # address → its hits (see scan)
 
     # -- searching ----------------------------------------------------------------------
     def scan(self, path: str, data: bytes) -> Hits:
@@ -156,30 +157,38 @@ class SiteAudit:
         longest base URL that prefixes it owns it, as the link resolver decides), or to
         a page of this site that is not its own."""
         page = self.site.url(path.removesuffix("index.html"))
-        prefix = self.site.path_prefix
-        for address in (*reading.addresses, None):
-            if address is None:  # the file's own path: a copied file has no page of its own
-                rel = path
-            else:
-                address = normalized(address)
-                if not address or address.lower().startswith(SKIPPED):
-                    continue
-                try:
-                    absolute = urljoin(page, address)
-                except ValueError:
-                    continue
-                owner = owner_of(absolute, self.config)
-                if owner is None:
-                    continue
-                if owner.name != self.site.name:
-                    yield from self._addresses.get(owner.base_url, ())
-                    continue
-                where = unquote(urlsplit(absolute).path)
-                rel = where[len(prefix) :] if where.startswith(prefix) else ""
-            for step in _prefixes(rel):
-                if step in self._own_paths() or LIST_PAGE.match(step):
-                    break  # the site's own page, or under it: not the foreign one above
-                yield from self._addresses.get(step, ())
+        for address in reading.addresses:
+            # The same addresses come back on every page (menus, stylesheets, feeds):
+            # each is judged once, by page folder only when it is relative.
+            key = address if address.startswith(("/", "http:", "https:")) else (page, address)
+            if key not in self._judged:
+                self._judged[key] = tuple(self._judge(page, address))
+            yield from self._judged[key]
+        yield from self._under_foreign(path)  # the file's own path
+
+    def _judge(self, page: str, address: str) -> Iterable[int]:
+        address = normalized(address)
+        if not address or address.lower().startswith(SKIPPED):
+            return
+        try:
+            absolute = urljoin(page, address)
+        except ValueError:
+            return
+        owner = owner_of(absolute, self.config)
+        if owner is None:
+            return
+        if owner.name != self.site.name:
+            yield from self._addresses.get(owner.base_url, ())
+            return
+        where, prefix = unquote(urlsplit(absolute).path), self.site.path_prefix
+        yield from self._under_foreign(where[len(prefix) :] if where.startswith(prefix) else "")
+
+    def _under_foreign(self, rel: str) -> Iterable[int]:
+        """The foreign addresses a site-relative path is at or under."""
+        for step in _prefixes(rel):
+            if step in self._own_paths() or LIST_PAGE.match(step):
+                break  # the site's own page, or under it: not the foreign one above
+            yield from self._addresses.get(step, ())
 
     # -- judging ------------------------------------------------------------------------
     def findings(
@@ -285,6 +294,8 @@ def _line_holding(lines: list[str], words: str, skipped: set[str]) -> int | None
             continue
         if contains_words(line, words):
             return index
+        if "<" in lines[index] and contains_words(normalize(html.unescape(lines[index])), words):
+            return index  # in the markup itself: an href, an autolink <https://…>
         following = readable[index + 1] if index + 1 < len(lines) else ""
         joined = following and contains_words(line + " " + following, words)
         if joined and not contains_words(following, words):

@@ -28,6 +28,7 @@ points at, resolved against the page: matched by where it leads, not by its spel
 from __future__ import annotations
 
 import calendar
+import html
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,15 +36,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from splitblog.audit.normalize import contains_words, normalize
+from splitblog.audit.reading import read_output
 from splitblog.config import FEED_FILES, Config, SiteConfig
 from splitblog.content.only import view
 from splitblog.content.slugs import tag_slug
 from splitblog.model import BuildOptions, Source
+from splitblog.routing.links import owner_of
 from splitblog.site.markdown import references
 from splitblog.site.pages import GENERATED_TITLES
+from splitblog.site.persona import label
 from splitblog.site.views import FEED_LABELS
 
 MIN_TITLE = 3  # shorter titles ("Hi") would match everywhere and identify nothing
@@ -59,6 +63,11 @@ MIN_RUN = 15
 ABSOLUTE = r"(?!\s*<?(?:[A-Za-z][A-Za-z0-9+.-]*:|//))"
 LINK_TARGET = re.compile(r"\]\(" + ABSOLUTE + r"[^)]*\)")
 LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:" + ABSOLUTE + r".*$", re.M)
+MARKUP = re.compile(r"<!--.*?-->|<[^>]*>", re.S)  # raw HTML tags: the text between stays
+# Emphasis, code and link brackets abut the words they mark; quote, list, heading and
+# table marks stand apart from them.
+MARKS = str.maketrans({"*": "", "_": "", "`": "", "~": "", "[": "", "]": "", "(": " ",
+                       ")": " ", "|": " ", "#": " ", ">": " "})  # fmt: skip
 
 # Text the build writes by itself in its pages: a foreign title such as "Tagged" is no
 # leak when the site shows it for this reason. Taken from pages.py and views.py, as what
@@ -103,6 +112,8 @@ CASED = "cased"  # the prose with its letter case: for one-word names (see _name
 # Month and weekday names, which the build writes in dates ("May 5, 2026").
 CALENDAR_WORDS = frozenset(w.casefold() for w in (*calendar.month_name, *calendar.day_name) if w)
 EVERYWHERE = frozenset({PROSE, CODE, NAME})
+PROFILE_SCOPES = frozenset({PROSE, CODE})  # read, or in an attribute (an href, data-repo)
+HANDLE = re.compile(r"^/@([\w.-]+)$")  # a fediverse profile's path: /@name
 
 
 @dataclass(frozen=True)
@@ -325,7 +336,8 @@ class TokenMaker:
                 continue
             persona, where = other.author, f"splitblog.toml [sites.{other.name}.author]"
             name = normalize(persona.name)
-            if name and name != normalize(mine.name):
+            common = " " not in name and self.own_text.uses_as_a_word(name)
+            if name and name != normalize(mine.name) and not common:
                 what = f"{other.name}'s author name"
                 self.tokens.extend(_name_tokens(persona.name, what, where))
             email = normalize(persona.email)
@@ -337,6 +349,7 @@ class TokenMaker:
                 what = f"{other.name}'s author avatar"
                 scopes = frozenset({NAME, CODE})
                 self.tokens.append(Token(avatar, persona.avatar_name, STRICT, scopes, what, where))
+            self._profiles(other, where)
             policy = site.policy_toward(other.name)
             what = f"{other.name}'s address ({site.name}'s policy toward it is {policy})"
             if policy != "allow":
@@ -349,13 +362,60 @@ class TokenMaker:
                     scopes = frozenset({PROSE, CODE})
                     self.tokens.append(Token(normalize(written), written, STRICT, scopes, what))
 
+    def _profiles(self, other: SiteConfig, where: str) -> None:
+        """The other persona's profiles (author.links) and the comment repository or
+        server of its site, as strict as its email: written out anywhere — an address, a
+        handle, a line of text — they tie this site to that persona. One that this site's
+        own persona shares, or that leads into one of the project's sites (the link
+        policy judges those), is not searched."""
+        mine = {form for _n, url in self.site.author.links for form in _written_forms(url)}
+        mine |= set(_comment_forms(self.site))
+        found: list[tuple[str, str, str]] = []
+        for name, url in other.author.links:
+            if owner_of(url, self.config) is None:
+                found += [
+                    (form, url, f"{other.name}'s {name} profile") for form in _written_forms(url)
+                ]
+        found += [(form, form, f"{other.name}'s comments") for form in _comment_forms(other)]
+        for form, original, what in found:
+            if form and form not in mine:
+                self.tokens.append(Token(form, original, STRICT, PROFILE_SCOPES, what, where))
+
+
+def _written_forms(url: str) -> list[str]:
+    """How a profile's address is written: host and path without the scheme, "www." or a
+    final "/" (https://www.flickr.com/photos/janey/ → flickr.com/photos/janey), and a
+    fediverse address's handle (https://mastodon.social/@janey → @janey@mastodon.social)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    path = unquote(parts.path).rstrip("/")
+    forms = [normalize(host + path + (f"?{parts.query}" if parts.query else ""))]
+    handle = HANDLE.match(path)
+    if handle:
+        forms.append(normalize(f"@{handle.group(1)}@{host}"))
+    return forms
+
+
+def _comment_forms(site: SiteConfig) -> list[str]:
+    """What a site's comments keep with a third party: its repository, its own server."""
+    comments = site.comments
+    repo = getattr(comments, "repo", "")
+    forms = [normalize(repo)] if repo else []
+    for server in (getattr(comments, "url", ""), getattr(comments, "host", "")):
+        if server and "giscus.app" not in server:
+            forms += _written_forms(server)
+    return forms
+
 
 def _name_tokens(name: str, what: str, where: str) -> list[Token]:
     """A persona's name as it is searched for. A name of several words is matched in any
     letter case. A one-word name is often also a word ("May", "Max", "Georgia"): it is
     matched as a name is written — as configured, capitalized or in capitals — so "the
     max value" or "may" are not the persona, and a month or weekday name next to a number
-    is a date the build wrote ("May 5, 2026"), not a name."""
+    is a date the build wrote ("May 5, 2026"), not a name. A one-word name that the site's
+    own posts write in lower case, as a word, is not searched at all there (see
+    TokenMaker._others): "May I add" tells a reader nothing; the persona's full name,
+    email, avatar and profiles still are searched, and `forbid` catches any spelling."""
     folded = normalize(name)
     if " " in folded or name == name.lower():
         return [Token(folded, name, STRICT, frozenset({PROSE}), what, where)]
@@ -411,13 +471,19 @@ def skeleton(site: SiteConfig) -> str:
 
 
 def without_targets(text: str) -> str:
-    """The text without the link targets it names (each pattern tried only when it can
-    match: this runs over every own post)."""
+    """The text as a reader reads it, near enough to explain a hit: without the link
+    targets it names, and without Markdown's marks — "See [Letter Error](x.md)" and
+    "**those while** careful" say "See Letter Error" and "those while careful" (each
+    pattern tried only when it can match: this runs over every own post)."""
     if "](" in text:
         text = LINK_TARGET.sub("](", text)
     if "]:" in text:
         text = LINK_DEFINITION.sub("", text)
-    return text
+    if "<" in text:
+        text = MARKUP.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text.translate(MARKS)
 
 
 # -- what explains a hit ------------------------------------------------------------------
@@ -428,21 +494,33 @@ class OwnText:
     pieces, and a rebuild after one edit should not remake all of it."""
 
     def __init__(self, pieces: Iterator[str]):
-        self._pieces = pieces
-        self._read: list[str] = []
-        self._answers: dict[str, bool] = {}
+        self._pieces = pieces  # normalized, letter case kept
+        self._read: list[tuple[str, str]] = []  # (folded, as written)
+        self._answers: dict[tuple[str, bool], bool] = {}
 
     def explains(self, words: str) -> bool:
         """Whether the own text holds `words` (normalized) as whole words."""
-        if words not in self._answers:
-            self._answers[words] = any(contains_words(p, words) for p in self._all())
-        return self._answers[words]
+        return self._holds(words, cased=False)
 
-    def _all(self) -> Iterator[str]:
+    def uses_as_a_word(self, word: str) -> bool:
+        """Whether the own text writes `word` in lower case, as a word and not a name
+        ("may", "max"): then, written capitalized, it says nothing about a persona."""
+        return self._holds(word.lower(), cased=True)
+
+    def _holds(self, words: str, cased: bool) -> bool:
+        key = (words, cased)
+        if key not in self._answers:
+            self._answers[key] = any(
+                contains_words(written if cased else folded, words)
+                for folded, written in self._all()
+            )
+        return self._answers[key]
+
+    def _all(self) -> Iterator[tuple[str, str]]:
         yield from self._read
         for piece in self._pieces:
-            self._read.append(piece)
-            yield piece
+            self._read.append((normalize(piece), piece))
+            yield self._read[-1]
 
 
 def own_pieces(
@@ -452,9 +530,11 @@ def own_pieces(
     shipped_theme: Iterable[Path],
     memo: dict,
 ) -> Iterator[str]:
-    """The pieces of OwnText, each normalized (per source once per digest, in `memo`)."""
-    fixed = (*GENERATED, site.title, site.description, site.author.name, site.author.bio)
-    yield normalize(" \n ".join(fixed))
+    """The pieces of OwnText, each normalized with its letter case (per source once per
+    digest, in `memo`)."""
+    fixed = (*GENERATED, site.title, site.description, site.author.name, site.author.bio,
+             site.comments_policy, *(label(name) for name, _url in site.author.links))  # fmt: skip
+    yield _cased(" \n ".join(fixed))
     dates = [EPOCH]
     for source in sources:
         view = own.get(source.key)
@@ -466,7 +546,7 @@ def own_pieces(
             parts = [view.title, without_targets(view.text), view.summary or "", *view.tags]
             parts += [str(v) for _k, v in source.extra]
             parts += [str(v) for _k, v in (override.extra if override else ())]
-            memo[key] = normalize(" \n ".join(parts))
+            memo[key] = _cased(" \n ".join(parts))
         yield memo[key]
         dates += [d for d in (source.date, source.updated) if d is not None]
     parts: list[str] = [*calendar.day_name, *calendar.day_abbr]
@@ -476,10 +556,14 @@ def own_pieces(
         month, abbr = calendar.month_name[day.month], calendar.month_abbr[day.month]
         parts += [f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}"]
         parts += [f"{day.day} {abbr} {day.year}", f"{abbr} {day.year}"]
-    yield normalize(" \n ".join(parts))
-    yield normalize(skeleton(site))
+    yield _cased(" \n ".join(parts))
+    yield _cased(skeleton(site))
     for path in shipped_theme:
         key = ("shipped", str(path))
-        if key not in memo:
-            memo[key] = normalize(path.read_text(encoding="utf-8", errors="replace"))
+        if key not in memo:  # read as its readers meet it: a stylesheet's comments, not max-width
+            memo[key] = read_output(path.name, path.read_bytes()).cased
         yield memo[key]
+
+
+def _cased(text: str) -> str:
+    return normalize(text, fold=False)

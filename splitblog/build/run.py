@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from splitblog.build.output import build_lock, cache_dir, refuse_foreign, spare_root
 from splitblog.build.uptodate import input_fingerprint, next_change, still_current, tree_digests
-from splitblog.cache import ENTRIES_MEMO, SOURCES, STATE, Cache
+from splitblog.cache import ENTRIES_MEMO, SOURCES, STATE, Cache, Namespace
 from splitblog.config import Config
 from splitblog.content.walk import discover
 from splitblog.errors import AuditError, ContentError, Problem, SplitblogError
@@ -49,6 +49,12 @@ class BuildResult:
     # A `fresh` build of what the no-op check found current: built and audited again,
     # with the same output.
     was_current: bool = False
+    # What is built but may not be meant (a Liquid tag published as text, an alias no
+    # host serves): printed, and the exit status stays 0.
+    warnings: tuple[Problem, ...] = ()
+    # Each built site's files: path → digest of its bytes (also when nothing is written:
+    # what `check` would have written), for the independence proof (prove/).
+    outputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
     # A site's search index was left for the next build (`search_later`, serve's edits).
     search_pending: bool = False
 
@@ -101,14 +107,15 @@ def build(
 
     `write=False` is `check`: the same work, and nothing written anywhere (but the
     output on disk compared with it). `cache`: an open cache to use (and leave open), as
-    `serve` keeps one between its rebuilds; otherwise the project's cache is opened for
-    this build alone. `atomic=False` updates the output in place instead of swapping each
-    site in whole (see writer.SiteTrees). `force`: replace site folders that hold files
-    splitblog did not write. `fresh`: never the no-op shortcut — a deploy audits what it
-    publishes every time, whatever the no-op check believes. `search_later`: a changed
-    site's search index is not made (nor published) by this build — `serve` shows an edit
-    at once and makes the index in a build of its own right after (BuildResult.
-    search_pending says one is needed; it is not a no-op).
+    `serve` keeps one between its rebuilds (and the independence proof does, to reuse
+    what `check` rendered; with write=False it is never committed); otherwise the
+    project's cache is opened for this build alone. `atomic=False` updates the output in
+    place instead of swapping each site in whole (see writer.SiteTrees). `force`: replace
+    site folders that hold files splitblog did not write. `fresh`: never the no-op
+    shortcut — a deploy audits what it publishes every time, whatever the no-op check
+    believes. `search_later`: a changed site's search index is not made (nor published)
+    by this build — `serve` shows an edit at once and makes the index in a build of its
+    own right after (BuildResult.search_pending says one is needed; it is not a no-op).
     """
     started = time.perf_counter()
     options = options or BuildOptions()
@@ -125,12 +132,16 @@ def build(
         options = replace(options, now=datetime.now(UTC))
     stages = Stages(progress)
     if not write:
-        cache = Cache(cache_dir(config) / "cache.sqlite", "", writable=False)
+        reading = cache or Cache(cache_dir(config) / "cache.sqlite", "", writable=False)
         try:
-            sites, routing = _pipeline(config, options, selected, cache, None, stages)
+            sites, routing, outputs = _pipeline(config, options, selected, reading, None, stages)
         finally:
-            cache.close()
-        return BuildResult(sites, False, time.perf_counter() - started, routing, tuple(stages.laps))
+            if reading is not cache:
+                reading.close()
+        seconds = time.perf_counter() - started
+        warned = _warnings(config, routing, selected)
+        laps = tuple(stages.laps)
+        return BuildResult(sites, False, seconds, routing, laps, warnings=warned, outputs=outputs)
     own_cache = cache is None
     with build_lock(config):
         cache = cache or open_cache(config)
@@ -145,7 +156,7 @@ def build(
             if atomic:  # a preview writes its own temporary folder: nobody else's files
                 refuse_foreign(config, selected, spares, force)
             pending: list[bool] = []
-            sites, routing = _pipeline(
+            sites, routing, outputs = _pipeline(
                 config, options, selected, cache, spares, stages, not atomic, search_later, pending
             )
             trees = tree_digests(config, selected, spares)
@@ -166,8 +177,18 @@ def build(
             seconds = time.perf_counter() - started
             manifests = {r.name: r.manifest for r in sites}
             laps = tuple(stages.laps)
+            warned = _warnings(config, routing, selected)
             return BuildResult(
-                sites, False, seconds, routing, laps, manifests, bool(current), any(pending)
+                sites,
+                False,
+                seconds,
+                routing,
+                laps,
+                manifests,
+                bool(current),
+                warned,
+                outputs,
+                search_pending=any(pending),
             )
         finally:
             if own_cache:
@@ -184,9 +205,10 @@ def _pipeline(
     in_place: bool = False,
     search_later: bool = False,
     pending: list[bool] | None = None,
-) -> tuple[tuple[SiteReport, ...], Routing]:
+) -> tuple[tuple[SiteReport, ...], Routing, dict[str, dict[str, str]]]:
     from splitblog.build import sites
-    from splitblog.routing.plan import route
+    from splitblog.content.walk import discover_static
+    from splitblog.routing.plan import route, unassigned
     from splitblog.site.files import FileDigests
     from splitblog.site.markdown_store import MarkdownStore
     from splitblog.site.prepare import SiteInputs, prepare
@@ -201,8 +223,12 @@ def _pipeline(
 
     with stages.lap("content"):
         sources, known = _read_content(config, cache, problems, stages)
+        static, found = discover_static(config)
+        problems.extend(found)
+    problems.extend(unassigned(sources, options))
     with stages.lap("routing"):
-        routing, collisions = route(config, sources, options, known, cache.memo(ENTRIES_MEMO))
+        memo = cache.memo(ENTRIES_MEMO)
+        routing, collisions = route(config, sources, options, known, memo, static)
     for name in selected:
         of_site(name, collisions[name])
     store = MarkdownStore(cache)
@@ -253,12 +279,25 @@ def _pipeline(
         for site in audited:
             of_site(site.planned.prepared.name, stale_output(config, site))
     _raise(problems, AuditError, concerns)
+    outputs = {
+        site.planned.prepared.name: {path: out.digest for path, out in site.files.items()}
+        for site in audited
+    }
     reports: list[SiteReport] = []
     if spares is not None:
         with stages.lap("write"):
             reports = [sites.publish(site) for site in audited]
             digests.save()
-    return tuple(reports), routing
+    return tuple(reports), routing, outputs
+
+
+def sources_space(config: Config) -> Namespace:
+    """Where the cache keeps a project's Sources: one row per content file, by its stamp
+    (a Source depends on the file and on these settings alone)."""
+    salt = repr(
+        (config.site_names, config.default_audience, config.timezone, str(config.content_dir))
+    )
+    return SOURCES.within(hashlib.blake2b(salt.encode(), digest_size=8).hexdigest())
 
 
 def _read_content(
@@ -269,10 +308,7 @@ def _read_content(
 
     files, found = discover(config)
     problems.extend(found)
-    salt = repr(
-        (config.site_names, config.default_audience, config.timezone, str(config.content_dir))
-    )
-    space = SOURCES.within(hashlib.blake2b(salt.encode(), digest_size=8).hexdigest())
+    space = sources_space(config)
     known = cache.get_all(space)  # one row per file: a changed file rewrites its row only
     by_key: dict[str, Source] = {
         f.key: known[f.key][1] for f in files if f.key in known and known[f.key][0] == f.stamp
@@ -289,6 +325,12 @@ def _read_content(
         cache.delete(space, gone)
     sources = [by_key[f.key] for f in files if f.key in by_key]
     return sources, frozenset(f.key for f in files)
+
+
+def _warnings(config: Config, routing: Routing, selected: Sequence[str]) -> tuple[Problem, ...]:
+    from splitblog.routing.plan import warnings
+
+    return tuple(warnings(config, routing, selected))
 
 
 def _raise(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from splitblog import __version__
 from splitblog.config import Config
-from splitblog.content.walk import stamp_of, tree_stamps
+from splitblog.content.walk import STATIC, stamp_of, tree_stamps
 from splitblog.model import BuildOptions, Source
 from splitblog.theming import theme_files
 from splitblog.writer import Manifest, SiteTrees, manifest_digest
@@ -33,6 +33,7 @@ def input_fingerprint(config: Config, options: BuildOptions, sites: Sequence[str
     digest.update(repr(config).encode())
     digest.update(repr(stamp_of(config.path.stat())).encode())
     digest.update(repr(tree_stamps(config.content_dir)).encode())
+    digest.update(repr(tree_stamps(config.root / STATIC)).encode())
     for theme in sorted({s.theme for s in config.sites}):
         for path in theme_files(config.root, theme):
             digest.update(repr((str(path), stamp_of(path.stat()))).encode())
@@ -90,8 +91,12 @@ def _unchanged(root: Path, manifest: Manifest) -> bool:
 
 
 def next_change(sources: Sequence[Source], options: BuildOptions) -> float | None:
-    """When the next future-dated post comes due, changing the output by itself."""
-    if options.future or options.now is None:
+    """When the next future-dated post comes due, or the next post expires, changing
+    the output by itself."""
+    if options.now is None:
         return None
-    due = [s.date.timestamp() for s in sources if s.date is not None and s.date > options.now]
+    now = options.now
+    due = [s.expires.timestamp() for s in sources if s.expires is not None and s.expires > now]
+    if not options.future:
+        due += [s.date.timestamp() for s in sources if s.date is not None and s.date > now]
     return min(due) if due else None

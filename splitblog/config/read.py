@@ -16,9 +16,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from splitblog.config.addresses import address, address_problem
+from splitblog.config.persona import PersonaChecks
 from splitblog.config.schema import (
     FEED_KINDS,
     HOSTS,
+    PERMALINKS,
     POLICIES,
     Author,
     Config,
@@ -33,8 +35,11 @@ CONFIG_NAME = "splitblog.toml"
 SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 # A site's name is also a front-matter key (its override table) and an audience value.
 RESERVED_NAMES = frozenset(
-    {"all", "title", "date", "audience", "tags", "summary", "slug", "draft", "updated", "canonical"}
-)
+    {"all", "title", "date", "audience", "tags", "summary", "slug", "draft", "updated", "canonical",
+     "aliases", "external_paths"}
+)  # fmt: skip
+PERMALINK_TOKEN = re.compile(r"\{([^{}]*)\}")
+PERMALINK_TOKENS = {"posts": ("year", "month", "day", "slug"), "pages": ("path", "slug")}
 # …and the name of its output folder, which Windows (a share, a synced folder) cannot
 # create under these names whatever follows them.
 DEVICE_NAMES = frozenset(
@@ -49,6 +54,7 @@ KINDS: dict[str, tuple[type, ...]] = {
     "list of strings": (list,),
     "list of integers": (list,),
     "table": (dict,),
+    "string or table": (str, dict),
 }
 
 
@@ -79,7 +85,7 @@ def load_config(path: Path, output: Path | None = None) -> Config:
     return _Reader(path).read(raw, output)
 
 
-class _Reader:
+class _Reader(PersonaChecks):
     def __init__(self, path: Path):
         self.path = path
         self.root = path.parent
@@ -138,6 +144,7 @@ class _Reader:
         output_dir = (output if output is not None else self.root / values["output_dir"]).resolve()
         sites = values["sites"]
         self.check_distinct(sites)
+        self.check_comment_ties(sites)
         self.check_folders(content_dir, output_dir, sites, named="content" in raw)
         if output is not None:
             configured = (self.root / values["output_dir"]).resolve()
@@ -203,9 +210,11 @@ class _Reader:
                 "choose another name",
             )
         self.site_name = name
+        self.external: tuple[str, ...] = ()
         values = self.table(SiteConfig, table, f"sites.{name}.")
         values["title"] = values["title"] or name
-        return SiteConfig(name=name, **values)
+        self.check_reply_address(table, values, f"sites.{name}.")
+        return SiteConfig(name=name, external_paths=self.external, **values)
 
     def check_base_url(self, value: Any, key: str) -> Any:
         """The site's address, normalised (lowercase scheme and host, a trailing "/").
@@ -293,7 +302,9 @@ class _Reader:
         policies = []
         for other, policy in value.items():
             where = f"{key}.{other}"
-            if other == self.site_name:
+            if other == "external_paths":
+                self.external = self.check_external_paths(policy, where)
+            elif other == self.site_name:
                 self.error(where, "a site needs no policy toward itself", "remove this line")
             elif other not in self.names:
                 self.error(
@@ -304,6 +315,33 @@ class _Reader:
             else:
                 policies.append((other, policy))
         return tuple(policies)
+
+    def check_external_paths(self, value: Any, key: str) -> tuple[str, ...]:
+        """Root-relative paths something else serves on the site's host: an address
+        that starts with one of them is not refused as leading nowhere."""
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(key, "must be a list of strings", 'e.g. external_paths = ["/cgi-bin/"]')
+            return ()
+        for path in value:
+            if not path.startswith("/") or path.startswith("//"):
+                self.error(key, f"'{path}' is not a root-relative path", 'start it with "/"')
+        return tuple(v for v in value if v.startswith("/") and not v.startswith("//"))
+
+    def check_permalinks(self, value: Any, key: str) -> Any:
+        if value is MISSING:
+            return value
+        self.unknown_keys(value, tuple(PERMALINK_TOKENS), f"{key}.")
+        patterns = dict(PERMALINKS)
+        for kind in PERMALINK_TOKENS:
+            if kind not in value:
+                continue
+            pattern, where = value[kind], f"{key}.{kind}"
+            problem = permalink_problem(pattern, PERMALINK_TOKENS[kind])
+            if problem:
+                self.error(where, problem[0], problem[1])
+            else:
+                patterns[kind] = pattern
+        return tuple(patterns.items())
 
     def check_author(self, value: Any, key: str) -> Author:
         return Author(**self.table(Author, {} if value is MISSING else value, f"{key}."))
@@ -432,6 +470,26 @@ class _Reader:
             return path.relative_to(self.root).as_posix() or "."
         except ValueError:
             return str(path)
+
+
+def permalink_problem(pattern: Any, tokens: tuple[str, ...]) -> tuple[str, str] | None:
+    """(what is wrong, what to do) with a permalink pattern, or None."""
+    if not isinstance(pattern, str):
+        return "must be a string", 'e.g. posts = "/{year}/{month}/{slug}/"'
+    if not pattern.startswith("/") or pattern.startswith("//"):
+        return f"'{pattern}' must start with /", 'e.g. "/{year}/{slug}/"'
+    if not (pattern.endswith("/") or pattern.endswith(".html")):
+        return f"'{pattern}' must end with / or .html", 'e.g. "/{year}/{month}/{slug}.html"'
+    unknown = [t for t in PERMALINK_TOKEN.findall(pattern) if t not in tokens]
+    if unknown:
+        known = ", ".join("{" + t + "}" for t in tokens)
+        return f"unknown token {{{unknown[0]}}} in '{pattern}'", f"use {known}"
+    if "{slug}" not in pattern:
+        return f"'{pattern}' has no {{slug}}: every post would get one address", "add {slug}"
+    rest = PERMALINK_TOKEN.sub("x", pattern)
+    if any(c in rest for c in "?#\\{} ") or any(s in (".", "..") for s in rest.split("/")):
+        return f"'{pattern}' is not a plain path", "use letters, digits, '-', '_', '/' and tokens"
+    return None
 
 
 def _type_name(kind: type) -> str:

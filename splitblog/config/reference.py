@@ -9,13 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from splitblog.config.schema import Author, Config, DeployConfig, SiteConfig, options
+from splitblog.config.schema import (
+    Author,
+    Config,
+    DeployConfig,
+    Giscus,
+    Isso,
+    SiteConfig,
+    Utterances,
+    options,
+)
 
 TABLES = (
     ("", Config),
     ("[sites.NAME]", SiteConfig),
     ("[sites.NAME.author]", Author),
     ("[sites.NAME.deploy]", DeployConfig),
+    ('[sites.NAME.comments] provider = "giscus"', Giscus),
+    ('[sites.NAME.comments] provider = "utterances"', Utterances),
+    ('[sites.NAME.comments] provider = "isso"', Isso),
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 POLICIES = ("deny", "strip", "allow")
@@ -17,6 +17,7 @@ FEED_KINDS = ("atom", "rss", "json")
 FEED_FILES = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 HOSTS = ("github-pages", "netlify", "cloudflare-pages", "s3")
 IMAGE_WIDTHS = (480, 960, 1600)  # the widths photos are published in, by default
+PERMALINKS = (("posts", "/posts/{slug}/"), ("pages", "/{path}{slug}/"))
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,114 @@ class Author:
         check="avatar",
     )
     bio: str = option("string", "a sentence about the author, in the theme's footer", default="")
+    links: tuple[tuple[str, str], ...] = option(
+        "table",
+        "the persona's profiles, name → address (linkedin, mastodon, github, flickr …): "
+        'shown by the theme with rel="me"; another site\'s are never shown here',
+        default=(),
+        check="author_links",
+    )
 
     @property
     def avatar_name(self) -> str:
         """The avatar's file name on the site (it is copied to the site's root)."""
         return Path(self.avatar).name if self.avatar else ""
+
+
+COMMENT_MODES = ("off", "email")
+
+
+@dataclass(frozen=True)
+class Giscus:
+    """Comments in GitHub Discussions, through giscus."""
+
+    provider: ClassVar[str] = "giscus"
+    repo: str = option(
+        "string",
+        "owner/name of the public GitHub repository holding the discussions",
+        default="",
+        check="comment_repo",
+        shown_default="required",
+    )
+    repo_id: str = option(
+        "string",
+        "the repository's id (giscus.app tells it)",
+        default="",
+        check="required",
+        shown_default="required",
+    )
+    category: str = option(
+        "string",
+        "the discussions' category",
+        default="",
+        check="required",
+        shown_default="required",
+    )
+    category_id: str = option(
+        "string",
+        "the category's id (giscus.app tells it)",
+        default="",
+        check="required",
+        shown_default="required",
+    )
+    mapping: str = option(
+        "string",
+        "what names a post's discussion: pathname, url, title or og:title",
+        default="pathname",
+        check="comment_mapping",
+    )
+    reactions: bool = option("boolean", "reactions on the post", default=True)
+    theme: str = option(
+        "string", "giscus's theme (the default follows light and dark)",
+        default="preferred_color_scheme",
+    )  # fmt: skip
+    host: str = option(
+        "string", "a giscus server of your own", default="https://giscus.app", check="comment_url"
+    )
+
+
+@dataclass(frozen=True)
+class Utterances:
+    """Comments in GitHub issues, through utterances."""
+
+    provider: ClassVar[str] = "utterances"
+    repo: str = option(
+        "string",
+        "owner/name of the public GitHub repository holding the issues",
+        default="",
+        check="comment_repo",
+        shown_default="required",
+    )
+    issue_term: str = option(
+        "string",
+        "what names a post's issue: pathname, url, title or og:title",
+        default="pathname",
+        check="comment_mapping",
+    )
+    label: str = option("string", "a label given to the issues", default="")
+    theme: str = option(
+        "string", "utterances' theme (the default follows light and dark)",
+        default="preferred-color-scheme",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Isso:
+    """Comments on an Isso server of your own."""
+
+    provider: ClassVar[str] = "isso"
+    url: str = option(
+        "string",
+        "the Isso server's address, e.g. https://comments.example.net/",
+        default="",
+        check="comment_url",
+        shown_default="required",
+    )
+
+
+COMMENT_SERVICES: dict[str, type[Giscus | Utterances | Isso]] = {
+    kind.provider: kind for kind in (Giscus, Utterances, Isso)
+}
 
 
 @dataclass(frozen=True)
@@ -172,10 +276,19 @@ class SiteConfig:
     )
     links: tuple[tuple[str, str], ...] = option(
         "table",
-        "the policy toward each other site: deny, strip or allow",
+        "the policy toward each other site: deny, strip or allow; and external_paths, "
+        'root-relative paths served by something else (e.g. ["/cgi-bin/", "/old.png"])',
         default=(),
         check="links",
         shown_default="deny toward every site",
+    )
+    permalinks: tuple[tuple[str, str], ...] = option(
+        "table",
+        "posts and pages addresses, from {year} {month} {day} {slug} (and {path} for "
+        'pages), ending in / or .html, e.g. posts = "/{year}/{month}/{slug}.html"',
+        default=PERMALINKS,
+        check="permalinks",
+        shown_default='posts = "/posts/{slug}/", pages = "/{path}{slug}/"',
     )
     keep_image_metadata: bool = option(
         "boolean",
@@ -221,9 +334,32 @@ class SiteConfig:
     deploy: DeployConfig | None = option(
         "table", "where `splitblog deploy` publishes the site", default=None, check="deploy"
     )
+    comments: str | Giscus | Utterances | Isso = option(
+        "string or table",
+        '"off", "email" (a "reply by email" link to the persona, the post\'s title as subject) '
+        'or a table for an embedded service: { provider = "giscus", … }, "utterances" or "isso"',
+        default="email",
+        check="comments",
+    )
+    comments_policy: str = option(
+        "string", "a sentence shown beside the comments (what is welcome, what is not)", default=""
+    )
+    toc: bool = option(
+        "boolean",
+        "a table of contents on each post with two headings or more (a post's `toc:` decides "
+        "for itself)",
+        default=False,
+    )
+
+    # links.external_paths, read with the links table (read.py: check_links)
+    external_paths: tuple[str, ...] = ()
 
     def policy_toward(self, other: str) -> str:
         return dict(self.links).get(other, "deny")
+
+    def permalink(self, kind: str) -> str:
+        """The address pattern of the site's posts or pages (kind: post or page)."""
+        return dict(self.permalinks).get(kind + "s") or dict(PERMALINKS)[kind + "s"]
 
     @functools.cached_property  # asked for every URL of every page
     def path_prefix(self) -> str:

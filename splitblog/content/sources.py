@@ -7,18 +7,33 @@ front matter included) and collected, so one run names them all.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import re
-import tomllib
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from splitblog.config import Config
-from splitblog.content.frontmatter import HANDLERS, TooLarge
+from splitblog.content.generators import (
+    ALIAS_KEYS,
+    EXPIRY_KEYS,
+    LOOKS_DATED,
+    SUMMARY_KEYS,
+    date_hint,
+    file_date,
+    first_of,
+    foreign_keys,
+    template_tags,
+    words,
+)
+from splitblog.content.header import split
 from splitblog.content.only import file_problems
 from splitblog.content.only import parse as parse_blocks
 from splitblog.content.slugs import slug_from_filename, slug_problem
+from splitblog.content.values import (
+    FORBIDDEN_CHAR,
+    forbidden_characters,
+    shown,
+    yaml_type,
+)
 from splitblog.content.walk import SourceFile
 from splitblog.errors import ContentError, Problem, Problems
 from splitblog.model import OnlyParse, Override, Source
@@ -33,15 +48,14 @@ KNOWN_KEYS = (
     "slug",
     "draft",
     "canonical",
+    # what other generators call them (content/generators.py)
+    "published",
+    "categories",
+    *SUMMARY_KEYS[1:],
+    *EXPIRY_KEYS,
+    *ALIAS_KEYS,
 )
-OVERRIDE_KEYS = ("title", "summary", "tags", "slug")
-TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]", re.M)
-TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
-# Characters no web page or feed may hold: XML 1.0 forbids the C0 controls (but tab and
-# the line ends) and U+FFFE/U+FFFF, so a feed with one is not XML at all. The Markdown
-# stage also uses \x02 and \x03 as its own placeholders. Refused where they are written.
-FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-MAX_REPORTED_LINES = 5  # of one file's lines with a forbidden character
+OVERRIDE_KEYS = ("title", "summary", "tags", "slug", "aliases")
 
 
 def digest_bytes(data: bytes) -> str:
@@ -69,35 +83,13 @@ def read_source(file: SourceFile, config: Config, data: bytes | None = None) -> 
             )
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    forbidden = _forbidden_characters(text, rel)
+    forbidden = forbidden_characters(text, rel)
     if forbidden:
         raise ContentError(forbidden)
     # The dates read depend on the time zone too: a page cached under the digest must be
     # made again when it changes, or it keeps the old offset.
     digest = digest_bytes(data + b"\0" + config.timezone.encode())
     return _Parser(file, config, rel, digest).parse(text)
-
-
-def _forbidden_characters(text: str, rel: str) -> list[Problem]:
-    """One problem per line (the first few) holding a character pages cannot carry."""
-    problems: list[Problem] = []
-    if not FORBIDDEN_CHAR.search(text):
-        return problems
-    for number, line in enumerate(text.split("\n"), start=1):
-        found = FORBIDDEN_CHAR.search(line)
-        if found is None:
-            continue
-        problems.append(
-            Problem(
-                f"control character U+{ord(found.group()):04X} at column {found.start() + 1}",
-                path=rel,
-                line=number,
-                hint="remove it: web pages and feeds cannot hold it",
-            )
-        )
-        if len(problems) == MAX_REPORTED_LINES:
-            break
-    return problems
 
 
 class _Parser:
@@ -114,107 +106,27 @@ class _Parser:
         self.problems.add(message, path=self.rel, line=line, hint=hint)
 
     def parse(self, text: str) -> Source:
-        meta, body, body_line = self.split(text)
+        meta, body, body_line = split(text, self.rel, self.file.kind, self.problems, self.lines)
         self.problems.raise_if_any()
         source = self.check(meta, body, body_line)
         self.problems.raise_if_any()
         return source
 
-    def split(self, text: str) -> tuple[dict, str, int]:
-        handler = next((h for h in HANDLERS if h.detect(text)), None)
-        if handler is None:
-            self.problems.add(
-                "no front matter",
-                path=self.rel,
-                line=1,
-                hint="start the file with a --- block giving at least title"
-                + (", date" if self.file.kind == "post" else ""),
-            )
-            return {}, text, 1
-        bounds = list(itertools.islice(handler.FM_BOUNDARY.finditer(text), 2))
-        if len(bounds) < 2:
-            self.problems.add(
-                f"front matter opened with {handler.START_DELIMITER} is never closed",
-                path=self.rel,
-                line=1,
-                hint=f"end it with a line {handler.START_DELIMITER}",
-            )
-            return {}, text, 1
-        start, end = bounds[0], bounds[1]
-        fm_text = text[start.end() : end.start()]
-        fm_line = text.count("\n", 0, start.end()) + 1  # line of fm_text's first character
-        body_start = end.end() + 1 if text[end.end() : end.end() + 1] == "\n" else end.end()
-        body = text[body_start:]
-        body_line = text.count("\n", 0, body_start) + 1
-        try:
-            meta = handler.load(fm_text)
-        except TooLarge as exc:
-            mark = exc.problem_mark
-            self.problems.add(
-                f"front matter is too large: {exc.problem}",
-                path=self.rel,
-                line=fm_line + mark.line if mark is not None else fm_line,
-                hint="front matter holds a few keys: move long data out of it",
-            )
-            return {}, body, body_line
-        except tomllib.TOMLDecodeError as exc:
-            message = str(exc)
-            found = TOML_LINE.search(message)
-            last = fm_line + fm_text.count("\n") - 1  # "at end of document": the last line
-            line = fm_line + int(found.group(1)) - 1 if found else last
-            self.problems.add(
-                f"front matter is not valid TOML: {TOML_LINE.sub('', message).strip()}",
-                path=self.rel,
-                line=line,
-            )
-            return {}, body, body_line
-        except Exception as exc:  # yaml raises many types; each is a user's syntax error
-            mark = getattr(exc, "problem_mark", None)
-            line = fm_line + mark.line if mark is not None else fm_line
-            problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
-            context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-            if context and start is not None and start.line != getattr(mark, "line", None):
-                problem += f" ({context} that starts on line {fm_line + start.line})"
-            self.problems.add(
-                f"front matter is not valid YAML: {problem}",
-                path=self.rel,
-                line=line,
-                hint="check the quoting and indentation",
-            )
-            return {}, body, body_line
-        if meta is None:
-            meta = {}
-        if not isinstance(meta, dict):
-            self.problems.add(
-                "front matter must be a mapping of keys to values",
-                path=self.rel,
-                line=fm_line + 1,
-                hint="write key: value lines, e.g. title: My post",
-            )
-            return {}, body, body_line
-        for match in TOP_KEY.finditer(fm_text):
-            self.lines.setdefault(match.group(1), fm_line + fm_text.count("\n", 0, match.start()))
-        for key, value in meta.items():
-            bad = _forbidden_in(value) or _forbidden_in(key)
-            if bad is not None:
-                self.error(
-                    f"{key} holds the control character U+{ord(bad):04X}",
-                    str(key),
-                    "remove the escape that makes it: web pages and feeds cannot hold it",
-                )
-        return meta, body, body_line
-
     # -- fields ------------------------------------------------------------------------
     def check(self, meta: dict, body: str, body_line: int) -> Source:
         is_post = self.file.kind == "post"
         title = self.text(meta, "title", required=True)
+        if is_post and meta.get("date") is None and self.named_date() is not None:
+            meta = {**meta, "date": self.named_date()}  # Jekyll: the file name's date
         when = self.moment(meta, "date", required=is_post)
         updated = self.moment(meta, "updated", required=False)
+        expiry_key, _ = first_of(meta, EXPIRY_KEYS)
+        expires = self.moment(meta, expiry_key, required=False) if expiry_key else None
         audience = self.audience(meta)
-        draft = meta.get("draft", False)
-        if not isinstance(draft, bool):
-            self.error(f"draft must be true or false, not {draft!r}", "draft", "write draft: true")
-            draft = False
+        no_audience = meta.get("audience") is None and self.config.default_audience is None
+        draft = self.flag(meta, "draft", False)
+        if "draft" not in meta and "published" in meta:  # Jekyll's published: false
+            draft = not self.flag(meta, "published", True)
         slug = self.slug(meta)
         canonical = self.text(meta, "canonical", required=False)
         if canonical is not None and canonical not in audience:
@@ -233,6 +145,12 @@ class _Parser:
             else:
                 extra.append((str(key), value))
         only = self.only_blocks(body, body_line)
+        summary_key, _ = first_of(meta, SUMMARY_KEYS)
+        tags = (self.tags(meta, "tags") or ()) + (self.tags(meta, "categories") or ())
+        alias_key, _ = first_of(meta, ALIAS_KEYS)
+        warnings = foreign_keys(meta, self.lines) + [
+            (body_line + line, message, hint) for line, message, hint in template_tags(body)
+        ]
         return Source(
             kind="post" if is_post else "page",
             key=self.file.key,
@@ -245,8 +163,8 @@ class _Parser:
             digest=self.digest,
             date=when,
             updated=updated,
-            tags=self.tags(meta, "tags") or (),
-            summary=self.text(meta, "summary", required=False),
+            tags=tuple(dict.fromkeys(tags)),
+            summary=self.text(meta, summary_key, required=False) if summary_key else None,
             draft=draft,
             canonical=canonical,
             overrides=tuple(overrides),
@@ -255,7 +173,48 @@ class _Parser:
             assets=self.file.assets,
             lines=tuple(self.lines.items()),
             only=only,
+            aliases=self.aliases(meta, alias_key) if alias_key else (),
+            expires=expires,
+            no_audience=no_audience,
+            warnings=tuple(sorted(warnings, key=lambda w: w[0])),
         )
+
+    def named_date(self) -> date | None:
+        """The date of a Jekyll-style file (or bundle folder) name, if it is a date."""
+        stem = self.file.path.parent.name if self.file.bundle else self.file.path.stem
+        return file_date(stem)
+
+    def flag(self, meta: dict, key: str, default: bool) -> bool:
+        value = meta.get(key, default)
+        if not isinstance(value, bool):
+            self.error(f"{key} must be true or false, not {value!r}", key, f"write {key}: true")
+            return default
+        return value
+
+    def aliases(self, meta: dict, key: str, where: str = "") -> tuple[str, ...]:
+        """Old addresses: root-relative paths, each served as a redirect (routing)."""
+        value = meta.get(key)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(f"{where}{key} must be a list of addresses", key.split(".")[0],
+                       'e.g. aliases: ["/2009/10/old-title.html"]')  # fmt: skip
+            return ()
+        kept = []
+        for alias in (v.strip() for v in value):
+            if not alias.startswith("/") or alias.startswith("//") or "#" in alias:
+                self.error(
+                    f"{where}{key}: '{alias}' is not an address on the site",
+                    where.rstrip(".") or key,
+                    "write it from the site's root, as the old blog served it: "
+                    "/2009/10/old-title.html",
+                )
+            elif FORBIDDEN_CHAR.search(alias) or any(c in alias for c in ' \t\n<>"\\'):
+                self.error(f"{where}{key}: '{alias}' holds characters an address cannot",
+                           where.rstrip(".") or key, "percent-encode them, e.g. %20")  # fmt: skip
+            else:
+                kept.append(alias)
+        return tuple(dict.fromkeys(kept))
 
     def only_blocks(self, body: str, body_line: int) -> OnlyParse:
         """The body's `::: only` blocks, by the Markdown parse (content/only.py): lines
@@ -280,8 +239,11 @@ class _Parser:
             if required:
                 self.error(f"{where}{key} is missing", key, f'add {key}: "…" to the front matter')
             return None
-        if not isinstance(value, str) or (required and not value.strip()):
-            kind = "empty" if isinstance(value, str) else f"a {_yaml_type(value)}"
+        if isinstance(value, str) and required and not value.strip():
+            self.error(f"{where}{key} is empty", key.split(".")[0], "write one")
+            return None
+        if not isinstance(value, str):
+            kind = f"a {yaml_type(value)}"
             self.error(
                 f"{where}{key} must be text, not {kind}",
                 key.split(".")[0],
@@ -294,7 +256,7 @@ class _Parser:
         value = meta.get(key)
         if value is None:
             if required:
-                self.error(f"{key} is missing", key, f"add {key}: {date.today().isoformat()}")
+                self.error(f"{key} is missing", key, self.missing_date_hint(key))
             return None
         zone = ZoneInfo(self.config.timezone)
         if isinstance(value, datetime):
@@ -308,24 +270,25 @@ class _Parser:
                 pass
             else:
                 return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
-        self.error(
-            f"{key} {_shown(value)} is not a date",
-            key,
-            "write 2026-11-25 or 2026-11-25T09:30:00+01:00",
-        )
+        self.error(f"{key} {shown(value)} is not a date", key, date_hint(value))
         return None
+
+    def missing_date_hint(self, key: str) -> str:
+        """A dated file name's own date (when it is one), else today's."""
+        stem = self.file.path.parent.name if self.file.bundle else self.file.path.stem
+        if LOOKS_DATED.match(stem):
+            return (
+                f"the file name starts with '{stem[:10]}', which is not a date: "
+                f"fix it, or add {key}: YYYY-MM-DD"
+            )
+        return f"add {key}: {date.today().isoformat()}"
 
     def audience(self, meta: dict) -> frozenset[str]:
         sites = self.config.site_names
         value = meta.get("audience")
         if value is None:
             if self.config.default_audience is None:
-                self.error(
-                    "audience is missing and the configuration sets no default_audience",
-                    "audience",
-                    f"add audience: {sites[0]} (or a list, or all)",
-                )
-                return frozenset()
+                return frozenset()  # on no site: routing refuses it (Source.no_audience)
             value = self.config.default_audience
         names = [value] if isinstance(value, str) else value
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not names:
@@ -351,7 +314,7 @@ class _Parser:
         if value is None:
             return None
         if isinstance(value, str):
-            value = [value]
+            value = words(value)  # Jekyll's `tags: a b c`
         if not isinstance(value, list) or not all(isinstance(t, str | int) for t in value):
             self.error(f"{where}{key} must be a list of words", key.split(".")[0], "tags: [a, b]")
             return None
@@ -403,48 +366,8 @@ class _Parser:
             tags=self.tags(value, "tags", where=where),
             slug=slug,
             extra=tuple((str(k), v) for k, v in value.items() if k not in KNOWN_KEYS),
+            aliases=self.aliases(value, "aliases", where=where) if "aliases" in value else (),
         )
-
-
-def _forbidden_in(value: Any) -> str | None:
-    """The first forbidden character in a front-matter value, however deeply nested."""
-    if isinstance(value, str):
-        found = FORBIDDEN_CHAR.search(value)
-        return found.group() if found else None
-    if isinstance(value, dict):
-        items: list[Any] = [*value.keys(), *value.values()]
-    elif isinstance(value, list | tuple | set | frozenset):
-        items = list(value)
-    else:
-        return None
-    for item in items:
-        bad = _forbidden_in(item)
-        if bad is not None:
-            return bad
-    return None
-
-
-def _shown(value: Any) -> str:
-    """A value as the user wrote it, for messages (not Python's repr of a time)."""
-    if isinstance(value, time):
-        return f"{value.isoformat()} (a time of day)"
-    if isinstance(value, str | int | float | list | dict):
-        return repr(value)
-    return f"({_yaml_type(value)})"
-
-
-def _yaml_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false value"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "mapping"
-    if isinstance(value, date):
-        return "date"
-    return type(value).__name__
 
 
 def read_or_problems(file: SourceFile, config: Config) -> Source | tuple[Problem, ...]:

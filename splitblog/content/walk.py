@@ -15,6 +15,8 @@ from splitblog.config import Config
 from splitblog.errors import Problem
 
 KINDS = {"posts": "post", "pages": "page"}
+SECTION_PAGE = "_index.md"  # Hugo's page of a section: a page at the folder's address
+STATIC = "static"  # files for every site; static/<site>/ for that site only
 # A name with a control character (a newline, a tab …) cannot be a URL or an XML text.
 BAD_NAME = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -107,7 +109,8 @@ class _Walk:
                 continue
             stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
             key = entry.path[self.cut :].replace(os.sep, "/")
-            self.found.append(SourceFile(path, key, self.kind, None, (), stamp))
+            kind = "page" if entry.name == SECTION_PAGE else self.kind
+            self.found.append(SourceFile(path, key, kind, None, (), stamp))
         for entry in kept:
             self.folder(entry.path)
 
@@ -120,6 +123,43 @@ class _Walk:
             self.found.append(
                 SourceFile(here / "index.md", key, self.kind, _rel(here, root), assets, stamp)
             )
+
+
+StaticFiles = dict[str | None, tuple[tuple[str, Path], ...]]
+
+
+def discover_static(config: Config) -> tuple[StaticFiles, list[Problem]]:
+    """The files of static/: (path on the site, file) for every site (key None) and
+    for each site whose name a folder of static/ has (static/<site>/, that site only).
+    Hidden files are left out but for .well-known/, which hosts and services read."""
+    root = config.root / STATIC
+    project = config.root.resolve()
+    found: dict[str | None, list[tuple[str, Path]]] = {}
+    problems: list[Problem] = []
+    if root.is_symlink() or not root.is_dir():
+        if root.is_symlink():
+            problems.extend(_symlink_problem(config, root, project))
+        return {}, problems
+    names = set(config.site_names)
+    for sub, dirs, files in os.walk(root):
+        here = Path(sub)
+        dirs[:] = sorted(d for d in dirs if not _ignored(d) or d == ".well-known")
+        for name in list(dirs):
+            if (here / name).is_symlink() or _bad_name(config, here / name, problems):
+                dirs.remove(name)
+                problems.extend(_symlink_problem(config, here / name, project))
+        for name in sorted(files):
+            path = here / name
+            if _ignored(name) or _bad_name(config, path, problems):
+                continue
+            if path.is_symlink() and _outside(path, project):
+                problems.extend(_symlink_problem(config, path, project))
+                continue
+            rel = path.relative_to(root).as_posix()
+            first, _, rest = rel.partition("/")
+            site = first if rest and first in names else None
+            found.setdefault(site, []).append((rest if site else rel, path))
+    return {site: tuple(files) for site, files in found.items()}, problems
 
 
 def _bundle_assets(

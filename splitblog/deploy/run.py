@@ -2,7 +2,8 @@
 
     choose sites and parse targets → build (all sites; any error stops here) →
     per site: check the folder is its output, plan against the target's real state,
-    check the target holds no other site → refuse too many deletions → apply
+    check the target holds no other site → prove each chosen site's independence
+    (prove/; also after a no-op build) → refuse too many deletions → apply
 
 Nothing is applied until every selected site has planned and passed its checks, so one
 site's problem stops the deploy of all of them before any target changes.
@@ -15,6 +16,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from splitblog.build import BuildResult, build, build_lock, cache_dir
@@ -27,6 +29,7 @@ from splitblog.deploy.targets import Publishers, Target, parse_target
 from splitblog.deploy.verify import verified
 from splitblog.errors import ConfigError, ContentError, DeployError, Problem
 from splitblog.model import BuildOptions
+from splitblog.prove import prove_output
 
 ADD = 'add [sites.NAME.deploy] with target = "s3://bucket/prefix" (or another)'
 
@@ -65,7 +68,8 @@ def deploy(
     chosen, skipped = select(config, names)
     # Never the no-op shortcut: what is published is audited now, whatever the no-op
     # check believes; its manifest is what is published, every file checked against it.
-    built = build(config, BuildOptions(), progress=report, fresh=True)
+    options = BuildOptions(now=datetime.now(UTC))  # one "now" for the build and the proof
+    built = build(config, options, progress=report, fresh=True)
     # Hold the build lock while publishing: no other build may swap a folder mid-upload.
     with build_lock(config), contextlib.ExitStack() as stack:
         publishers = Publishers()
@@ -73,6 +77,9 @@ def deploy(
         firsts = [p.first for p in planned if p.first is not None and not force]
         if firsts:
             raise DeployError(firsts)
+        # What is about to be uploaded is proven before anything is; after planning,
+        # which says first if a folder is not its site's output.
+        prove_output(config, options, [s.name for s, _t in chosen], built.routing, report)
         if dry_run:
             results = tuple(p.result(refused=p.too_many_deletions and not force) for p in planned)
             return DeployResult(results, skipped, built, True, time.perf_counter() - started)

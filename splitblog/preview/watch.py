@@ -82,9 +82,9 @@ class WatchPlan:
 
 
 def watch_plan(config: Config) -> WatchPlan:
-    """content/, the project's themes/, the themes in use (the shipped ones too, for
-    work on splitblog itself), the configuration and the avatars."""
-    trees = {config.content_dir, config.root / "themes"}
+    """content/, static/, the project's themes/, the themes in use (the shipped ones too,
+    for work on splitblog itself), the configuration and the avatars."""
+    trees = {config.content_dir, config.root / "static", config.root / "themes"}
     for site in config.sites:
         trees.update(theme_roots(config.root, site.theme))
     files = {config.path}

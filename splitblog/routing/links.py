@@ -8,6 +8,7 @@ link, or a problem. It returns URLs, never posts.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote, urljoin, urlsplit
@@ -246,7 +247,12 @@ def is_page(address: str, page_url: str, site: SiteConfig, index: LinkIndex) -> 
 
 
 def resolve_address(
-    ref: Ref, source: Source, page_url: str, site: SiteConfig, config: Config
+    ref: Ref,
+    source: Source,
+    page_url: str,
+    site: SiteConfig,
+    config: Config,
+    served: Callable[[str], bool] | None = None,
 ) -> Resolution | Problem:
     """How `site` writes an address that is not a `.md` link or a bundle file: as it is
     when it leads outside the project or into the site itself; by the site's policy
@@ -256,6 +262,15 @@ def resolve_address(
     if place == "outside":
         return Resolution("keep", ref.target)
     if place == "this site":
+        root_relative = ref.target.startswith("/") and not ref.target.startswith("//")
+        if root_relative and served is not None and not served(ref.target):
+            return Problem(
+                f"'{ref.target}' is nothing on this site",
+                path=source.rel,
+                line=ref.line,
+                hint="make it the alias of a post, put the file in static/, or list it "
+                f"under [sites.{site.name}.links] external_paths",
+            )
         return Resolution("local", ref.target)
     policy = site.policy_toward(owner)
     if policy == "allow":

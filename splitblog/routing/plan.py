@@ -5,19 +5,24 @@ filters again — each later stage receives one site's plan and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
-from splitblog.config import Config
+from splitblog.config import Config, SiteConfig
+from splitblog.config.schema import PERMALINKS
 from splitblog.content.only import view
 from splitblog.content.slugs import folder_slug, tag_identity, tag_slug
 from splitblog.errors import Problem
 from splitblog.model import BuildOptions, Entry, ListPage, SitePlan, Source, TagPlan
+from splitblog.routing.addresses import aliases_of, permalink
 from splitblog.writer import is_safe_relpath
 
 # Why a source is not on a site, as `splitblog list` shows it.
 DRAFT, FUTURE, AUDIENCE, EMPTY = "draft", "future", "audience", "only-block empty"
+EXPIRED, NO_AUDIENCE = "expired", "no audience"
+StaticFiles = Mapping[str | None, Sequence[tuple[str, Path]]]
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,14 @@ def route(
     options: BuildOptions,
     known: frozenset[str] = frozenset(),
     memo: dict[tuple[str, str, str], Entry] | None = None,
+    static: StaticFiles | None = None,
 ) -> tuple[Routing, dict[str, list[Problem]]]:
     """Decide, for every site, what it publishes and where; report URL collisions (by
     site). `known`: every content file found, also those that could not be read.
     `memo`: entries by (site, file, digest), kept by a process that builds again and
-    again (serve) so that an edit makes one entry, not all of them."""
+    again (serve) so that an edit makes one entry, not all of them. `static`: the files
+    of static/ by the site they are for (None: every site)."""
+    static = static or {}
     memo = memo if memo is not None else {}
     used: set[tuple[str, str, str]] = set()
     now = options.now or datetime.now(UTC)
@@ -61,10 +69,11 @@ def route(
             reason = _exclusion(source, site.name, options, now)
             entry = None
             if not reason:
-                ident = (site.name, source.key, source.digest)
+                # The addresses are the site's configuration's: part of the entry's key.
+                ident = (f"{site.name}\x1f{site.permalinks!r}", source.key, source.digest)
                 used.add(ident)
                 if ident not in memo:
-                    memo[ident] = _entry(source, site.name)
+                    memo[ident] = _addressed(_entry(source, site.name), site)
                 entry = memo[ident]
                 if entry.text is not source.body and view(source, site.name).empty:
                     # Emptied by `::: only` blocks (the text is the body itself when it
@@ -77,10 +86,14 @@ def route(
             urls.setdefault(source.key, {})[site.name] = entry.url
         posts.sort(key=_newest_first)
         pages.sort(key=lambda e: e.url)
-        plan = _plan(site, tuple(posts), tuple(pages))
+        files = (*static.get(None, ()), *static.get(site.name, ()))
+        plan = _plan(site, tuple(posts), tuple(pages), tuple(files))
         problems[site.name] = [
             *tag_collisions(site.name, posts),
             *find_collisions(site.name, claims(plan)),
+            # static/x and static/<site>/x: two files for one path (the copies would keep
+            # one silently); against the pages, prepare checks them with the other copies.
+            *find_collisions(site.name, ((p, config.rel(f)) for p, f in files)),
         ]
         plans[site.name] = plan
     for stale in memo.keys() - used:  # edited or gone since the last build
@@ -90,27 +103,40 @@ def route(
 
 
 def _exclusion(source: Source, site: str, options: BuildOptions, now: datetime) -> str | None:
+    if source.no_audience:
+        return NO_AUDIENCE
     if site not in source.audience:
         return AUDIENCE
     if source.draft and not options.drafts:
         return DRAFT
     if source.date is not None and source.date > now and not options.future:
         return FUTURE
+    if source.expires is not None and source.expires <= now:
+        return EXPIRED
     return None
+
+
+def unassigned(sources: Sequence[Source], options: BuildOptions) -> list[Problem]:
+    """A post or page with no audience (an import leaves them so) stops the build until
+    it is tagged: one line each. A draft stops only a build that would publish it."""
+    return [
+        Problem(
+            "audience is missing and the configuration sets no default_audience",
+            path=source.rel,
+            line=1,
+            hint="add audience: with a site's name (or a list, or all)",
+        )
+        for source in sources
+        if source.no_audience and (options.drafts or not source.draft)
+    ]
 
 
 def _entry(source: Source, site: str) -> Entry:
     override = source.override_for(site)
     slug = (override and override.slug) or source.slug
-    if source.kind == "post":
-        url = f"posts/{slug}/"
-    else:  # pages keep their folder: pages/work/cv.md → work/cv/
-        folder = source.key.removeprefix("pages/").rpartition("/")[0]
-        if source.bundle:
-            folder = folder.rpartition("/")[0]
-        folder = folder_slug(folder)
-        url = f"{folder}/{slug}/" if folder else f"{slug}/"
+    url = address(source, slug, None)
     tags = override.tags if override and override.tags is not None else source.tags
+    aliases = source.aliases + (override.aliases if override else ())
     return Entry(
         source=source,
         site=site,
@@ -121,7 +147,33 @@ def _entry(source: Source, site: str) -> Entry:
         summary=(override and override.summary) or source.summary,
         tags=tags,
         extra=source.extra + (override.extra if override else ()),
+        aliases=tuple(dict.fromkeys(aliases)),
     )
+
+
+def address(source: Source, slug: str, site: SiteConfig | None) -> str:
+    """The site-relative URL of a source on a site (None: by the default patterns)."""
+    patterns = site or _DEFAULT_SITE
+    if source.key.endswith("/_index.md"):  # Hugo's section page: the section's address
+        folder = folder_slug(source.key.removeprefix("pages/").rpartition("/")[0])
+        return f"{folder}/" if folder else ""
+    if source.kind == "post":
+        return permalink(patterns.permalink("post"), slug, source.date, "")
+    folder = source.key.removeprefix("pages/").rpartition("/")[0]  # pages/work/cv.md → work/
+    if source.bundle:
+        folder = folder.rpartition("/")[0]
+    folder = folder_slug(folder)
+    return permalink(patterns.permalink("page"), slug, source.date, f"{folder}/" if folder else "")
+
+
+def _addressed(entry: Entry, site: SiteConfig) -> Entry:
+    """The entry at the address the site's permalinks give it."""
+    if site.permalinks == PERMALINKS:
+        return entry
+    return replace(entry, url=address(entry.source, entry.slug, site))
+
+
+_DEFAULT_SITE = SiteConfig(name="-")
 
 
 def site_text(source: Source, site: str) -> str:
@@ -136,7 +188,12 @@ def _newest_first(entry: Entry) -> tuple[float, str]:
     return (-entry.date.timestamp(), entry.url)
 
 
-def _plan(site, posts: tuple[Entry, ...], pages: tuple[Entry, ...]) -> SitePlan:
+def _plan(
+    site: SiteConfig,
+    posts: tuple[Entry, ...],
+    pages: tuple[Entry, ...],
+    static: tuple[tuple[str, Path], ...] = (),
+) -> SitePlan:
     by_slug: dict[str, tuple[str, list[Entry]]] = {}
     for post in posts:
         slugs = {tag_slug(tag): tag for tag in reversed(post.tags)}  # "Go" and "go": one tag
@@ -158,6 +215,8 @@ def _plan(site, posts: tuple[Entry, ...], pages: tuple[Entry, ...]) -> SitePlan:
         home=paginate("", posts, site.posts_per_page),
         tag_pages=tuple((tag, paginate(tag.url, tag.posts, site.posts_per_page)) for tag in tags),
         years=tuple(sorted(((y, tuple(p)) for y, p in years.items()), reverse=True)),
+        aliases=tuple(alias for entry in (*posts, *pages) for alias in aliases_of(entry)),
+        static=static,
     )
 
 
@@ -189,6 +248,9 @@ def claims(plan: SitePlan) -> Iterable[tuple[str, str]]:
         for page in pages:
             yield page.output_path, f"the page of tag '{tag.name}'"
     yield "archive/index.html", "the archive"
+    for alias in plan.aliases:
+        if alias.path:
+            yield alias.path, f"the alias '{alias.address}' of {alias.owner}"
 
 
 def tag_collisions(site: str, posts: Sequence[Entry]) -> list[Problem]:
@@ -223,11 +285,13 @@ def find_collisions(site: str, claimed: Iterable[tuple[str, str]]) -> list[Probl
     seen: dict[str, tuple[str, str]] = {}
     for path, owner in claimed:
         if not is_safe_relpath(path):
+            named = "/" in owner and " " not in owner  # a file, or "the alias … of a file"
             problems.append(
                 Problem(
-                    f"output path '{path}' would leave the {site} site's folder",
-                    path=owner if "/" in owner else None,
-                    hint="use a plain slug",
+                    f"output path '{path}' would leave the {site} site's folder"
+                    + ("" if named else f" ({owner})"),
+                    path=owner if named else None,
+                    hint="use a plain slug" if named else "write the address it had",
                 )
             )
             continue
@@ -235,14 +299,52 @@ def find_collisions(site: str, claimed: Iterable[tuple[str, str]]) -> list[Probl
         if folded in seen:
             other_path, other = seen[folded]
             same = "the same" if other_path == path else "nearly the same (letter case only)"
+            alias = "the alias " in owner or "the alias " in other
             problems.append(
                 Problem(
                     f"{owner} and {other} both write {same} output path on {site}: "
                     f"{'/' + path if other_path == path else f'/{other_path} vs /{path}'}",
-                    path=owner if "/" in owner else None,
-                    hint="give one of them another slug",
+                    path=owner if "/" in owner and " " not in owner else None,
+                    hint="remove the alias, or give the other page another slug"
+                    if alias
+                    else "give one of them another slug",
                 )
             )
         else:
             seen[folded] = (path, owner)
     return problems
+
+
+def warnings(config: Config, routing: Routing, selected: Sequence[str]) -> list[Problem]:
+    """What the build makes but the user may not mean: the sources' own warnings (a
+    Liquid tag, another generator's key), and once per site the aliases its host cannot
+    serve (a query string, `/feed.php`: only a host's redirect file serves those)."""
+    found = [
+        Problem(message, path=source.rel, line=line, hint=hint)
+        for source in routing.sources
+        for line, message, hint in source.warnings
+    ]
+    for name in selected:
+        plan = routing.plans[name]
+        site = plan.site
+        host = site.deploy.host if site.deploy else None
+        queries = host == "netlify"
+        unserved = [
+            a.address
+            for a in plan.aliases
+            if a.host_only
+            and not (host in ("netlify", "cloudflare-pages") and (queries or "?" not in a.address))
+        ]
+        if unserved:
+            shown = ", ".join(unserved[:3]) + (
+                f" and {len(unserved) - 3} more" if len(unserved) > 3 else ""
+            )
+            found.append(
+                Problem(
+                    f"{len(unserved)} alias{'es' * (len(unserved) != 1)} of the {name} site "
+                    f"cannot be served by a page ({shown}): only a host's redirect file can",
+                    key=f"sites.{name}.deploy.host",
+                    hint='set host = "netlify" to serve them from its _redirects file',
+                )
+            )
+    return found

@@ -49,6 +49,7 @@ def finish(
     broken: frozenset[str],
     file_url: Callable[[Entry, str], str],
     load_html: Callable[[], str],
+    served: Callable[[str], bool] | None = None,
 ) -> tuple[Body, list[Problem]]:
     """Resolve one entry's references for one site; collect what the policies refuse.
 
@@ -65,7 +66,7 @@ def finish(
             files.append(ref.key)
             continue
         if ref.kind == "url":
-            outcome = resolve_address(ref, entry.source, page_url, site, config)
+            outcome = resolve_address(ref, entry.source, page_url, site, config, served)
         else:
             outcome = resolve(ref, entry.source, site, config, index)
         if isinstance(outcome, Resolution) and outcome.kind == "allow" and not ref.hides_referrer:

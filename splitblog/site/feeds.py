@@ -43,14 +43,22 @@ def _updated(posts: Sequence[PostView]) -> datetime:
     return max(stamps) if stamps else EPOCH
 
 
-def atom(site: SiteConfig, posts: Sequence[PostView]) -> bytes:
+def atom(
+    site: SiteConfig,
+    posts: Sequence[PostView],
+    path: str = FEED_FILES["atom"],
+    title: str | None = None,
+    home: str = "",
+) -> bytes:
+    """The site's Atom feed, or (with `path`, `title` and `home`, the site-relative page
+    it follows, e.g. a tag's page) a feed of part of its posts."""
     feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": site.language})
-    _text(feed, "title", site.title)
+    _text(feed, "title", title or site.title)
     if site.description:
         _text(feed, "subtitle", site.description)
-    _text(feed, "id", site.base_url)
-    ET.SubElement(feed, "link", {"rel": "self", "href": site.url(FEED_FILES["atom"])})
-    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": site.base_url})
+    _text(feed, "id", site.url(home))
+    ET.SubElement(feed, "link", {"rel": "self", "href": site.url(path)})
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": site.url(home)})
     _text(feed, "updated", _updated(posts).isoformat())
     author = ET.SubElement(feed, "author")
     _text(author, "name", site.author.name or site.title)

@@ -150,7 +150,7 @@ class _Reader(HTMLParser):
 
 def comment(text: str) -> str:
     """An HTML comment no browser can end early or late (`<!-->`, `--!>` …)."""
-    if text.strip() == "more":
+    if text.strip().lower() == "more":
         return "<!-- more -->"  # the summary marker, however it was spaced
     safe = text.replace("-", "\u2010").replace("<", "\u2039").replace(">", "\u203a")
     return f"<!--{safe}-->"

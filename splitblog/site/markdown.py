@@ -18,7 +18,7 @@ import functools
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 # Part of every Markdown cache key: HTML rendered by another version of the engine, its
 # plugins or the highlighter is never reused. Bump the first part when splitblog's own
 # processing of the HTML changes.
-ENGINE = "splitblog-md/4 " + " ".join(
+ENGINE = "splitblog-md/5 " + " ".join(
     f"{name}={version(name)}" for name in ("markdown-it-py", "mdit-py-plugins", "pygments")
 )
 MORE = "<!-- more -->"
@@ -63,6 +63,9 @@ class RenderedBody:
     attrs: tuple[str, ...]  # each ref's other <a> attributes (a title), rendered
     problems: tuple[Problem, ...] = ()
     tags: tuple[StartTag, ...] = ()  # raw tags holding references, as \x02U…\x03
+    # The body's headings as rendered (level after demotion, id, plain text): what a
+    # table of contents lists, taken from the text this site shows and nothing else.
+    headings: tuple[tuple[int, str, str], ...] = ()
 
 
 def reference_engine(only_blocks: bool = True) -> MarkdownIt:
@@ -79,6 +82,7 @@ class MarkdownRenderer:
     def __init__(self, only_blocks: bool = True) -> None:
         self._engine = engine(only_blocks)
         self._engine.core.ruler.push("splitblog_lines", _inline_lines)
+        self._engine.core.ruler.push("splitblog_headings", _demote_headings)
         for name in ("link", "image", "autolink", "html_inline"):
             self._engine.inline.ruler.at(name, _positioned(self._engine, name))
         for name, rule in RULES.items():
@@ -105,7 +109,8 @@ class MarkdownRenderer:
         else:
             summary_html = first
         return RenderedBody(body, summary_html, tuple(marker.refs), tuple(marker.attrs),
-                            tuple(marker.problems), tuple(marker.tags))  # fmt: skip
+                            tuple(marker.problems), tuple(marker.tags),
+                            tuple(marker.headings))  # fmt: skip
 
     def _process(self, text: str, marker: _Marker) -> tuple[str, str]:
         """(the HTML, its first top-level paragraph)."""
@@ -150,6 +155,17 @@ def _positioned(md: MarkdownIt, name: str) -> Any:
     return wrapped
 
 
+def _demote_headings(state: Any) -> None:
+    """The page's title is its one <h1>: a text that uses `#` headings has each of its
+    headings moved one level down (`#` → h2, `##` → h3 …, h6 stays h6), so its outline
+    keeps its shape; a text whose headings start at `##` is left as written."""
+    headings = [t for t in state.tokens if t.type in ("heading_open", "heading_close")]
+    if not any(t.tag == "h1" for t in headings):
+        return
+    for token in headings:
+        token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
 def _inline_lines(state: Any) -> None:
     """Give each positioned inline token the line (of the text) it starts on."""
     for token in state.tokens:
@@ -173,6 +189,7 @@ class _Marker:
         self.tags: list[StartTag] = shared.tags if shared else []
         self.problems: list[Problem] = shared.problems if shared else []
         self.slugs: set[str] = set()
+        self.headings: list[tuple[int, str, str]] = []  # this text's own, not shared
         self.links: list[int | None] = []  # open Markdown links: their ref, if any
         self.first = "before"  # the first top-level paragraph: before, in, after
 
@@ -225,7 +242,7 @@ class _Marker:
         out = []
         for part in parsed.parts:
             if isinstance(part, str):
-                out.append(part)
+                out.append("</h2>" if part == "</h1>" else part)
                 continue
             found: list[int] = []
 
@@ -241,6 +258,8 @@ class _Marker:
                 found.append(index)
                 return f"\x02U{index}\x03"
 
+            if part.name == "h1":  # the page's title is its one <h1>
+                part = replace(part, name="h2")
             tag = raw.rebuild(part, value_of) if raw.slots(part) else part
             if found:
                 self.tags.append(tag)
@@ -278,6 +297,7 @@ def _heading_open(
             number += 1
         marker.slugs.add(slug)
         tokens[idx].attrSet("id", slug)
+        marker.headings.append((int(tokens[idx].tag[1]), slug, " ".join(text.split())))
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -361,8 +381,23 @@ def _nothing(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any
     return ""
 
 
+def _table_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
+    # A box of its own that scrolls sideways: a wide table never widens the page.
+    return '<div class="table-wrap">\n' + self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
 RULES = {
     "heading_open": _heading_open,
+    "table_open": _table_open,
+    "table_close": _table_close,
     "paragraph_open": _paragraph_open,
     "paragraph_close": _paragraph_close,
     "link_open": _link_open,

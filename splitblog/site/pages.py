@@ -19,11 +19,20 @@ from splitblog.config import FEED_FILES, Config
 from splitblog.content.slugs import tag_slug
 from splitblog.model import Entry, ListPage, SitePlan, TagPlan
 from splitblog.site import feeds
+from splitblog.site.aliases import MOVED, alias_key, redirect_page
 from splitblog.site.bodies import Body
+from splitblog.site.comforts import (
+    Related,
+    reading_minutes,
+    series_of,
+    table_of_contents,
+    wants_toc,
+)
 from splitblog.site.hosts import host_files
+from splitblog.site.persona import post_comments
 from splitblog.site.photos import SitePhotos, share_card
 from splitblog.site.templates import render_template, site_fragments
-from splitblog.site.views import EMPTY, Link, PostView, SiteView, plain_text
+from splitblog.site.views import EMPTY, FEED_TYPES, FeedLink, Link, PostView, SiteView, plain_text
 
 # The titles splitblog gives the pages it makes (the audit reads them as the site's own
 # text: a tag named "Archive" is no leak on a site that has an archive page).
@@ -32,7 +41,8 @@ TITLE_TAGS = "Tags"
 TITLE_ARCHIVE = "Archive"
 TITLE_SEARCH = "Search"
 TAGGED = "Tagged “{}”"
-GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TITLE_SEARCH, TAGGED.format(""))
+TAG_FEED = "atom.xml"  # each tag's own feed, tags/<slug>/atom.xml (when the site has Atom)
+GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TITLE_SEARCH, TAGGED.format(""), MOVED)
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,10 @@ class SitePages:
         self.tags_by_slug = {tag.slug: tag for tag in plan.tags}
         self._views: dict[tuple[str, bool | str], PostView] = {}
         self._chrome: Any = None
+        # The series and related posts of the site's own posts: no other site's post is
+        # in any count, list or neighbour (site/comforts.py).
+        self.series = series_of(plan.posts, self.site.href)
+        self.related = Related(plan.posts, self.site.href)
 
     # -- views ---------------------------------------------------------------------------
     def view(self, entry: Entry, full: bool) -> PostView:
@@ -83,6 +97,10 @@ class SitePages:
     def _make_view(self, entry: Entry, full: bool) -> PostView:
         body = self.bodies[entry.url]
         source = entry.source
+        content = body.html if full else ""
+        toc = ()
+        if full and wants_toc(self.site.toc, entry):
+            toc = table_of_contents(body.rendered.headings)
         view = PostView(
             kind=source.kind,
             title=entry.title,
@@ -93,9 +111,11 @@ class SitePages:
             tags=tuple(Link(t.name, self.site.href(t.url)) for t in self._tags_of(entry)),
             summary=Markup(body.summary),
             description=plain_text(body.summary),
-            content=Markup(body.html) if full else EMPTY,
+            content=Markup(content) if full else EMPTY,
             canonical=body.canonical,
             extra=dict(entry.extra),
+            toc=toc,
+            minutes=reading_minutes(content) if full else 0,
             **share_card(self.site, body, self.photos),
         )
         return view
@@ -178,8 +198,13 @@ class SitePages:
         tasks.append(
             PageTask("robots.txt", _key(self.site_key, "robots"), lambda: feeds.robots(self.site))
         )
-        for path, data in host_files(self.site).items():
+        for path, data in host_files(self.site, self.plan.aliases).items():
             tasks.append(PageTask(path, _key(self.site_key, path, data), lambda data=data: data))
+        tasks.extend(
+            PageTask(a.path, alias_key(self.site, a), lambda a=a: redirect_page(self.site, a))
+            for a in self.plan.aliases
+            if a.path
+        )
         return tasks
 
     def _neighbour(self, entry: Entry | None) -> Link | None:
@@ -188,7 +213,12 @@ class SitePages:
     def _post_task(self, entry: Entry, newer: Entry | None, older: Entry | None) -> PageTask:
         template = "post.html" if entry.source.kind == "post" else "page.html"
         prev, nxt = self._neighbour(older), self._neighbour(newer)
-        key = _key(self.site_key, template, self.fp(entry), prev, nxt)
+        series = self.series.get(entry.url) if entry.source.kind == "post" else None
+        related = self.related.of(entry) if entry.source.kind == "post" else ()
+        comments = post_comments(
+            self.site_view.comments, self.site, entry.source.kind, entry.title, dict(entry.extra)
+        )
+        key = _key(self.site_key, template, self.fp(entry), prev, nxt, series, related, comments)
 
         def render() -> bytes:
             view = self.view(entry, full=True)
@@ -202,6 +232,9 @@ class SitePages:
                 page_url=view.url,
                 description=view.description,
                 canonical=view.canonical,
+                series=series,
+                related=related,
+                comments=comments,
             )
 
         return PageTask(entry.output_path, key, render, indexed=True)
@@ -226,6 +259,7 @@ class SitePages:
             [self.card_fp(p) for p in page.posts],
             tag.name if tag else None,
         )
+        feed = self._tag_feed_link(tag)
 
         def render() -> bytes:
             title = TAGGED.format(tag.name) if tag else self.site.title
@@ -234,6 +268,7 @@ class SitePages:
                 posts=[self.listed(p) for p in page.posts],
                 pager=_pager(self.site.href, page),
                 tag=Link(tag.name, self.site.href(tag.url)) if tag else None,
+                tag_feed=feed,
                 title=title,
                 page_url=self.site.url(page.url),
             )
@@ -285,7 +320,36 @@ class SitePages:
 
             return render
 
-        return [PageTask(FEED_FILES[kind], _key(key, kind), make(kind)) for kind in self.site.feeds]
+        tasks = [PageTask(FEED_FILES[k], _key(key, k), make(k)) for k in self.site.feeds]
+        return tasks + [self._tag_feed_task(tag) for tag in self.plan.tags if self._tag_feed(tag)]
+
+    # -- each tag's own feed -------------------------------------------------------------
+    def _tag_feed(self, tag: TagPlan | None) -> str | None:
+        """The tag's feed path: its own Atom feed, when the site publishes Atom."""
+        return f"{tag.url}{TAG_FEED}" if tag is not None and "atom" in self.site.feeds else None
+
+    def _tag_feed_title(self, tag: TagPlan) -> str:
+        return f"{self.site.title}: {TAGGED.format(tag.name)}"
+
+    def _tag_feed_link(self, tag: TagPlan | None) -> FeedLink | None:
+        path = self._tag_feed(tag)
+        if path is None or tag is None:
+            return None
+        return FeedLink("atom", self._tag_feed_title(tag), self.site.href(path), FEED_TYPES["atom"])
+
+    def _tag_feed_task(self, tag: TagPlan) -> PageTask:
+        path = self._tag_feed(tag)
+        assert path is not None
+        latest = tag.posts[: feeds.FEED_ITEMS]
+        key = _key(self.site_key, "tag feed", tag.name, [self.fp(p) for p in latest])
+
+        def render() -> bytes:
+            views = [self.view(p, full=True) for p in latest]
+            return feeds.atom(
+                self.site, views, path=path, title=self._tag_feed_title(tag), home=tag.url
+            )
+
+        return PageTask(path, key, render)
 
     def _sitemap_task(self) -> PageTask:
         site = self.site

@@ -311,11 +311,11 @@ def share_card(site: SiteConfig, body: Body, photos: SitePhotos) -> dict[str, st
     names += [name for name in body.files if name not in names]
     extra = dict(entry.extra)
     for name in names:
-        href = site.href(entry.url + name)
+        href = site.href(entry.folder + name)
         photo = photos.by_href.get(href)
         if photo is None and not (name == chosen or is_image(name)):
             continue
-        path = photo.largest.path if photo is not None else entry.url + name
+        path = photo.largest.path if photo is not None else entry.folder + name
         alt = extra.get("image_alt")
         if not isinstance(alt, str) or not alt.strip():
             alt = _alt_of(body, href) or entry.title

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache as memoize
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from splitblog import __version__
-from splitblog.config import Config, SiteConfig
+from splitblog.config import FEED_FILES, Config, SiteConfig
 from splitblog.errors import Problem
 from splitblog.model import Entry, SitePlan
 from splitblog.routing.links import allowed_sites
-from splitblog.routing.plan import LinkIndex, find_collisions
+from splitblog.routing.plan import LinkIndex, claims, find_collisions
 from splitblog.site.bodies import Body, finish
+from splitblog.site.comforts import front_matter_problems
 from splitblog.site.files import Copier, FileDigests, Wanted, copy_all
+from splitblog.site.hosts import host_files
 from splitblog.site.markdown_store import MarkdownStore
 from splitblog.site.pages import PageTask, SitePages, menu_links
 from splitblog.site.photos import PublishedPhotos, SitePhotos, publish_photos
@@ -63,6 +66,7 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     site, config = plan.site, inputs.config
     problems: list[Problem] = []
     bodies: dict[str, Body] = {}
+    served = functools.partial(is_served, site, frozenset(site_paths(plan, config)))
     for entry in plan.entries:
         body, found = finish(
             entry,
@@ -71,11 +75,13 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
             config,
             inputs.links,
             inputs.broken,
-            lambda entry, name: site.href(entry.url + name),
+            lambda entry, name: site.href(entry.folder + name),
             functools.partial(inputs.store.html, entry),
+            served,
         )
         bodies[entry.url] = body
         problems.extend(found)
+        problems.extend(front_matter_problems(entry))  # toc, comments, series
     if problems:  # pages would show stripped links: stop before anything else
         return PreparedSite(plan, None, (), {}, tuple(problems))
     photos = _photos(plan, bodies, inputs)
@@ -98,6 +104,7 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     # each path is claimed once, by its file where it has one, so a collision is not
     # reported a second time without a file.
     owners = {e.output_path: e.source.rel for e in plan.entries}
+    owners |= {a.path: f"the alias '{a.address}' of {a.owner}" for a in plan.aliases if a.path}
     claimed = [
         (p, owners.get(p, "a page splitblog makes")) for p in dict.fromkeys(t.path for t in tasks)
     ]
@@ -123,7 +130,9 @@ def _bundle_files(plan: SitePlan, bodies: Mapping[str, Body], inputs: SiteInputs
         entry: Entry = body.entry
         for name in body.files:
             file = config.content_dir / entry.source.bundle / name  # type: ignore[operator]
-            wanted.append(Wanted(entry.url + name, file, config.rel(file), entry.source.rel, keep))
+            wanted.append(
+                Wanted(entry.folder + name, file, config.rel(file), entry.source.rel, keep)
+            )
     return wanted
 
 
@@ -141,7 +150,7 @@ def _photos(plan: SitePlan, bodies: Mapping[str, Body], inputs: SiteInputs) -> P
 
 def _with_photos(site: SiteConfig, body: Body, photos: SitePhotos) -> Body:
     """The body showing the site's photos; its fingerprints change with its photos'."""
-    hrefs = [site.href(body.entry.url + name) for name in body.files]
+    hrefs = [site.href(body.entry.folder + name) for name in body.files]
     if not photos.by_href or not any(h in photos.by_href for h in hrefs):
         return replace(body, photos=photos)
     mark = photos.fingerprint(hrefs)
@@ -177,5 +186,39 @@ def _copies(
         key = f"sites.{site.name}.author.avatar"
         wanted.append(Wanted(site.author.avatar_name, avatar, config.rel(avatar), key, keep))
     wanted += [want for want in _bundle_files(plan, bodies, inputs) if want.out_path not in done]
+    for path, file in plan.static:  # static/ and static/<site>/: every one is published
+        wanted.append(Wanted(path, file, config.rel(file), keep_metadata=keep))
     copier = Copier(inputs.digests, image_dir, site.publish_as_is, site.name)
-    return copy_all(copier, wanted)
+    files, problems = copy_all(copier, wanted)
+    # Two files for one path (a static/ file named like the theme's stylesheet or the
+    # avatar): the copies would keep one silently. Said, naming both.
+    problems += find_collisions(site.name, ((w.out_path, w.label) for w in wanted))
+    return files, problems
+
+
+def site_paths(plan: SitePlan, config: Config) -> Iterator[str]:
+    """Every file the site will hold (but its posts' bundle files, which it copies only
+    where a page uses them): what a root-relative address may lead to."""
+    site = plan.site
+    yield from (path for path, _owner in claims(plan))
+    yield from (FEED_FILES[kind] for kind in site.feeds)
+    yield from ("sitemap.xml", "robots.txt", "404.html")
+    yield from host_files(site, plan.aliases)
+    yield from static_files(config.root, site.theme)
+    yield from (path for path, _file in plan.static)
+    if site.author.avatar:
+        yield site.author.avatar_name
+
+
+def is_served(site: SiteConfig, paths: frozenset[str], address: str) -> bool:
+    """Whether a root-relative address of the site leads to one of its files (as a
+    static host serves them: `x/` and `x` by `x/index.html`), or to a path the site says
+    something else serves (`links.external_paths`)."""
+    path = unquote(urlsplit(address).path)
+    if any(path.startswith(prefix) for prefix in site.external_paths):
+        return True
+    rel = path.removeprefix(site.path_prefix) if path != site.path_prefix.rstrip("/") else ""
+    if rel in ("", "index.html"):
+        return True
+    folder = rel if rel.endswith("/") else rel + "/"
+    return rel in paths or folder + "index.html" in paths

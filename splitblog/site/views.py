@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from splitblog.config import FEED_FILES, FEED_KINDS, SiteConfig
+from splitblog.site.persona import CommentsView, ProfileLink, comments_view, profile_links
 
 EMPTY = Markup("")
 FEED_LABELS = {kind: f"({kind.upper()})" for kind in FEED_KINDS}  # after the title
@@ -33,6 +34,14 @@ class AuthorView:
     email: str
     bio: str
     avatar: str  # root-relative URL, or ""
+    links: tuple[ProfileLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class TocItem:
+    title: str
+    href: str  # "#heading-id"
+    children: tuple[TocItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class SiteView:
     image: str = ""  # the share card of pages without one of their own: the avatar
     image_alt: str = ""
     search_href: str = ""  # the search page, "" when the site has none
+    comments: CommentsView = field(default_factory=lambda: CommentsView("off", ""))
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,8 @@ class PostView:
     extra: dict[str, Any] = field(default_factory=dict)
     image: str = ""  # its share card's image (absolute URL), "" for the site's own
     image_alt: str = ""
+    toc: tuple[TocItem, ...] = ()  # on its own page, when the site or the post asks for one
+    minutes: int = 0  # reading time, on its own page
 
 
 def site_view(
@@ -94,7 +106,9 @@ def site_view(
         language=site.language,
         base_url=site.base_url,
         home=site.href(""),
-        author=AuthorView(site.author.name, site.author.email, site.author.bio, avatar),
+        author=AuthorView(
+            site.author.name, site.author.email, site.author.bio, avatar, profile_links(site)
+        ),
         noindex=site.noindex,
         feeds=tuple(
             FeedLink(
@@ -114,6 +128,7 @@ def site_view(
         image=site.url(site.author.avatar_name) if site.author.avatar else "",
         image_alt=site.author.name or site.title,
         search_href=site.href("search/") if site.search else "",
+        comments=comments_view(site),
     )
 
 
