@@ -48,6 +48,7 @@ MARKDOWN_HTML = Namespace("mdhtml")  # their HTML, read only for the pages rende
 FILES = Namespace("files")  # digests of source files, by size and mtime
 PAGES = Namespace("pages")  # each site's page keys and digests: unchanged pages are kept
 AUDIT = Namespace("audit")  # each site's audit hits by file digest, with the tokens' digest
+SEARCH = Namespace("search")  # each site's search index (its files), by the pages indexed
 
 # Every memo (values a long-lived process keeps in memory between builds, never written).
 ENTRIES_MEMO = "entries"  # routing's entries by source digest

@@ -42,15 +42,19 @@ def fan_out(
     work: Callable[[int], Result],
     count: int,
     progress: Callable[[int], None] | None = None,
+    parallel_from: int = PARALLEL_FROM,
+    chunk: int = CHUNK,
 ) -> Iterator[Result]:
-    """`work(0)` … `work(count - 1)`, in order, on every core when there are many."""
-    if count < PARALLEL_FROM or workers() == 1:
+    """`work(0)` … `work(count - 1)`, in order, on every core when there are many
+    (`parallel_from`: how many make forking worth it — fewer for heavy pieces, such as
+    photos to resize, which go one by one: `chunk=1`)."""
+    if count < parallel_from or workers() == 1:
         for index in range(count):
             yield work(index)
             if progress and index % 100 == 99:
                 progress(index + 1)
         return
-    chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+    chunks = [(start, min(start + chunk, count)) for start in range(0, count, chunk)]
     context = multiprocessing.get_context("fork")
     # Objects the parent made so far are never collected by the workers: keeping the
     # collector off them keeps their memory pages shared instead of copied.

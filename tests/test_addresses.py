@@ -30,7 +30,8 @@ def test_permalinks_with_tokens_and_html_endings(project: Project) -> None:
     assert project.exists("professional", "work/cv/index.html")  # the default for pages
     # A post at a `.html` address keeps its files in a folder of its own name.
     assert not holds(project.files("personal")["2009/03/trip/beach.jpg"], "TRIPCANARY")
-    assert 'src="/2009/03/trip/beach.jpg"' in project.read("personal", "2009/03/trip.html")
+    # The page shows the photo at web size, beside it in that folder.
+    assert 'src="/2009/03/trip/beach.jpg.32w.jpg"' in project.read("personal", "2009/03/trip.html")
     assert 'href="/2009/03/old-title.html"' in project.read("personal", "index.html")
     sitemap = project.read("personal", "sitemap.xml")
     assert "https://home.example.net/2009/03/old-title.html" in sitemap

@@ -238,11 +238,11 @@ def test_copying_a_file_no_page_uses_is_stopped(
         assert not project.exists(site, "posts/trip/passport-scan.pdf")
     real = prepare._copies
 
-    def copy_everything(plan, bodies, inputs):  # type: ignore[no-untyped-def]
+    def copy_everything(plan, bodies, inputs, *rest):  # type: ignore[no-untyped-def]
         everything = {
             url: replace(body, files=body.entry.source.assets) for url, body in bodies.items()
         }
-        return real(plan, everything, inputs)
+        return real(plan, everything, inputs, *rest)
 
     monkeypatch.setattr(prepare, "_copies", copy_everything)
     assert_refused(

@@ -224,7 +224,11 @@ def test_bundle_files_are_copied_only_where_used(project: Project) -> None:
         assert not project.exists(site, "posts/holiday/unused-notes.txt")
         project.assert_absent(site, "private notes")
     project.assert_absent(PRO, "family.png")
-    assert 'src="/posts/holiday/family.png"' in project.read(HOME, "posts/holiday/index.html")
+    # shown at web size: the page's <img> is the photo's own width (4 px: never enlarged)
+    assert 'src="/posts/holiday/family.png.4w.png"' in project.read(
+        HOME, "posts/holiday/index.html"
+    )
+    assert not project.exists(PRO, "posts/holiday/family.png.4w.png")
 
 
 def test_two_sources_on_one_url_name_both_files(project: Project) -> None:

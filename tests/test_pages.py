@@ -98,6 +98,7 @@ def test_the_tasks_are_every_file_of_the_site_and_nothing_else(pages: SitePages)
         "tags/news/atom.xml",
         "tags/index.html",
         "archive/index.html",
+        "search/index.html",  # the search page (search = true, the default)
         "404.html",
         "atom.xml",
         "rss.xml",

@@ -302,7 +302,7 @@ PAIRS = {
     "professional": [
         ("ink", "paper"), ("ink", "wash"), ("heading", "paper"), ("muted", "paper"),
         ("muted", "wash"), ("accent", "paper"), ("accent", "wash"), ("accent-hover", "paper"),
-        ("accent-hover", "wash"), ("on-accent", "accent"),
+        ("accent-hover", "wash"), ("on-accent", "accent"), ("ink", "mark"),
     ],
     "personal": [
         ("ink", "paper"), ("ink", "card"), ("heading", "paper"), ("heading", "card"),

@@ -166,14 +166,22 @@ def test_a_bundle_file_nothing_uses_is_copied_nowhere(project: Project) -> None:
         Image.new("RGB", (3, 3)).save(folder / name)
     project.write_bytes("content/posts/2026-01-01-trip/notes.txt", b"hotel booking code")
     project.build()
+    # each photo: its original (the fixtures publish originals) and its one width (3 px)
+    # in its own format and WebP
     assert sorted(p for p in project.files(PRO) if p.startswith("posts/trip/")) == [
         "posts/trip/beach.png",
+        "posts/trip/beach.png.3w.png",
+        "posts/trip/beach.png.3w.webp",
         "posts/trip/index.html",
     ]
     assert sorted(p for p in project.files(HOME) if p.startswith("posts/trip/")) == [
         "posts/trip/beach.png",
+        "posts/trip/beach.png.3w.png",
+        "posts/trip/beach.png.3w.webp",
         "posts/trip/index.html",
         "posts/trip/us.png",
+        "posts/trip/us.png.3w.png",
+        "posts/trip/us.png.3w.webp",
     ]
     for site in (PRO, HOME):
         project.assert_absent(site, "passport", "notes.txt", "hotel booking code")

@@ -7,7 +7,10 @@ HTML is parsed by lexbor (selectolax), an HTML5 parser in C, so what counts as t
 what a browser makes of the markup — an entity, a tag inside a word (`Ja<b>ney</b>`) or
 a comment included; block-level elements separate words, inline ones do not. Feeds and
 SVG are read as XML, JSON Feed as JSON; in CSS only comments are prose (`max-width` and
-`font-family: Georgia` are syntax), in JavaScript comments and string literals.
+`font-family: Georgia` are syntax), in JavaScript comments and string literals. A search
+index (Pagefind's files, gzip-compressed) is opened: its fragments are JSON (each page's
+text, title and address), its index and meta files CBOR, whose every string (the words
+indexed, one by one) is read as text.
 """
 
 from __future__ import annotations
@@ -183,6 +186,8 @@ JS_TEXT = re.compile(
     r"/\*.*?\*/|//[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`", re.S
 )
 META_REFRESH = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
+PAGEFIND = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
+PAGEFIND_MAGIC = b"pagefind_dcd"  # what each of Pagefind's files starts with, once unzipped
 
 
 @dataclass(frozen=True)
@@ -370,6 +375,9 @@ def read_output(path: str, data: bytes) -> Reading:
 
 
 def _read_into(collector: _Collector, path: str, data: bytes) -> None:
+    if path.endswith(PAGEFIND):
+        _pagefind(collector, path, data)
+        return
     if path.endswith((".gz", ".svgz")):
         with contextlib.suppress(OSError, EOFError):
             inner = gzip.decompress(data)
@@ -391,3 +399,60 @@ def _read_into(collector: _Collector, path: str, data: bytes) -> None:
         collector.javascript(text)
     else:  # robots.txt, _headers, _redirects, CNAME, .txt and any other text
         collector.text(text)
+
+
+def _pagefind(collector: _Collector, path: str, data: bytes) -> None:
+    """A file of a Pagefind index. One that does not unzip or parse is read as text all
+    the same (never skipped: what the audit cannot take apart it still searches)."""
+    try:
+        inner = gzip.decompress(data)
+    except (OSError, EOFError):
+        inner = data
+    inner = inner.removeprefix(PAGEFIND_MAGIC)
+    if path.endswith(".pf_fragment"):
+        collector.json(inner.decode("utf-8", "replace"))
+        return
+    try:
+        strings = cbor_strings(inner)
+    except (IndexError, ValueError):
+        collector.text(inner.decode("utf-8", "replace"))
+        return
+    for text in strings:  # each word on its own: no name is matched across two
+        collector.text(BOUNDARY + text + BOUNDARY)
+
+
+def cbor_strings(data: bytes) -> list[str]:
+    """Every text and byte string of a CBOR value (RFC 8949), in order: the words and
+    names of Pagefind's index. Raises IndexError or ValueError for what is not CBOR."""
+    found: list[str] = []
+    pos, items = 0, 1  # items still to read at this level, flattened
+    end = len(data)
+    while items and pos < end:
+        items -= 1
+        head = data[pos]
+        major, info = head >> 5, head & 0x1F
+        pos += 1
+        if info < 24:
+            value = info
+        elif info <= 27:
+            size = 1 << (info - 24)
+            value = int.from_bytes(data[pos : pos + size], "big")
+            if pos + size > end:
+                raise IndexError("truncated")
+            pos += size
+        elif info == 31 and major in (2, 3, 4, 5):
+            raise ValueError("indefinite lengths are not written by Pagefind")
+        else:
+            raise ValueError(f"reserved additional information {info}")
+        if major in (2, 3):
+            if pos + value > end:
+                raise IndexError("truncated")
+            found.append(data[pos : pos + value].decode("utf-8", "replace"))
+            pos += value
+        elif major == 4:
+            items += value
+        elif major == 5:
+            items += 2 * value
+        elif major == 6:
+            items += 1  # a tag: its value follows
+    return found

@@ -190,6 +190,10 @@ def shown(source: Source, site: str) -> Shown:
     files = (
         file_refs(text + "\n" + (summary or "")) & set(source.assets) if source.assets else set()
     )
+    # the share card's `image:` (a file of the bundle, or the build refuses it)
+    image = dict(source.extra).get("image")
+    if isinstance(image, str) and image.strip().removeprefix("./") in source.assets:
+        files.add(image.strip().removeprefix("./"))
     return Shown(
         title=(override and override.title) or source.title,
         slug=slug,

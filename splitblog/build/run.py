@@ -55,6 +55,8 @@ class BuildResult:
     # Each built site's files: path → digest of its bytes (also when nothing is written:
     # what `check` would have written), for the independence proof (prove/).
     outputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
+    # A site's search index was left for the next build (`search_later`, serve's edits).
+    search_pending: bool = False
 
 
 class Stages:
@@ -99,6 +101,7 @@ def build(
     atomic: bool = True,
     force: bool = False,
     fresh: bool = False,
+    search_later: bool = False,
 ) -> BuildResult:
     """Build the selected sites; raise a SplitblogError naming every problem found.
 
@@ -110,7 +113,9 @@ def build(
     place instead of swapping each site in whole (see writer.SiteTrees). `force`: replace
     site folders that hold files splitblog did not write. `fresh`: never the no-op
     shortcut — a deploy audits what it publishes every time, whatever the no-op check
-    believes.
+    believes. `search_later`: a changed site's search index is not made (nor published)
+    by this build — `serve` shows an edit at once and makes the index in a build of its
+    own right after (BuildResult.search_pending says one is needed; it is not a no-op).
     """
     started = time.perf_counter()
     options = options or BuildOptions()
@@ -150,19 +155,23 @@ def build(
                 return BuildResult((), True, time.perf_counter() - started)
             if atomic:  # a preview writes its own temporary folder: nobody else's files
                 refuse_foreign(config, selected, spares, force)
+            pending: list[bool] = []
             sites, routing, outputs = _pipeline(
-                config, options, selected, cache, spares, stages, in_place=not atomic
+                config, options, selected, cache, spares, stages, not atomic, search_later, pending
             )
             trees = tree_digests(config, selected, spares)
-            cache.put(
-                STATE,
-                state_key,
-                {
-                    "fingerprint": fingerprint,
-                    "trees": trees,
-                    "next_change": next_change(routing.sources, options),
-                },
-            )
+            if any(pending):  # not current: the next build must make the index
+                cache.delete(STATE, state_key)
+            else:
+                cache.put(
+                    STATE,
+                    state_key,
+                    {
+                        "fingerprint": fingerprint,
+                        "trees": trees,
+                        "next_change": next_change(routing.sources, options),
+                    },
+                )
             with stages.lap("cache"):
                 cache.commit()
             seconds = time.perf_counter() - started
@@ -170,7 +179,16 @@ def build(
             laps = tuple(stages.laps)
             warned = _warnings(config, routing, selected)
             return BuildResult(
-                sites, False, seconds, routing, laps, manifests, bool(current), warned, outputs
+                sites,
+                False,
+                seconds,
+                routing,
+                laps,
+                manifests,
+                bool(current),
+                warned,
+                outputs,
+                search_pending=any(pending),
             )
         finally:
             if own_cache:
@@ -185,6 +203,8 @@ def _pipeline(
     spares: Path | None,
     stages: Stages,
     in_place: bool = False,
+    search_later: bool = False,
+    pending: list[bool] | None = None,
 ) -> tuple[tuple[SiteReport, ...], Routing, dict[str, dict[str, str]]]:
     from splitblog.build import sites
     from splitblog.content.walk import discover_static
@@ -223,6 +243,7 @@ def _pipeline(
         store,
         digests,
         cache_dir(config) if spares is not None else None,
+        cache_dir(config) / "photos",
     )
     with stages.lap("prepare"):
         prepared = [prepare(routing.plans[name], inputs) for name in selected]
@@ -231,15 +252,25 @@ def _pipeline(
     _raise(problems, concerns=concerns)
     with stages.lap("pages"):
         planned = [
-            sites.plan(site, config, sources, options, cache, spares, in_place) for site in prepared
+            sites.plan(site, config, sources, options, cache, spares, in_place, search_later)
+            for site in prepared
         ]
         jobs = [(site, index) for site in planned for index in site.pending]
         results = stages.fan_out("pages")(lambda job: sites.make(*jobs[job]), len(jobs))
         made: dict[str, list[sites.Made]] = {site.prepared.name: [] for site in planned}
         for (site, _index), result in zip(jobs, results, strict=True):
             made[site.prepared.name].append(result)
+    with stages.lap("search"):
+        searched = {s.prepared.name: sites.index(s, made[s.prepared.name], cache) for s in planned}
+    if pending is not None:
+        pending.extend(sites.search_pending(s) for s in planned)
+    for name, (_index, found) in searched.items():
+        of_site(name, found)
     with stages.lap("audit"):
-        audited = [sites.conclude(site, made[site.prepared.name], cache) for site in planned]
+        audited = [
+            sites.conclude(site, made[site.prepared.name], cache, searched[site.prepared.name][0])
+            for site in planned
+        ]
     for site in audited:
         of_site(site.planned.prepared.name, site.problems)
     if spares is None:  # check: the output on disk is what a deploy would publish

@@ -3,7 +3,10 @@
     plan      which pages must be rendered (the others are unchanged), the audit's tokens,
               the spare tree opened for writing                         → PlannedSite
     make(i)   render page i, audit its bytes, write it into the spare   → Made (in parallel)
-    conclude  audit everything not made (copied and unchanged files)    → AuditedSite
+    index     the search index of the site's own posts and pages, once they have passed
+              the audit (site/search.py)                                → its files
+    conclude  audit everything not made (copied and unchanged files, the index)
+                                                                        → AuditedSite
     publish   swap the spare in as the live site                        → SiteReport
 
 The site's pages come from site/ (prepare.py), the judging from audit/, the trees from
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from splitblog.audit.scan import SiteAudit
-from splitblog.cache import AUDIT, AUDIT_MEMO, PAGES, TREES_MEMO, Cache
+from splitblog.cache import AUDIT, AUDIT_MEMO, PAGES, SEARCH, TREES_MEMO, Cache
 from splitblog.config import Config
 from splitblog.errors import Problem
 from splitblog.model import BuildOptions, Source
@@ -43,6 +46,15 @@ class SiteReport:
 
 
 @dataclass(frozen=True)
+class SearchPlan:
+    """The site's search index to make, or the one the last build made of the same pages."""
+
+    key: str
+    cached: Mapping[str, bytes] | None
+    later: bool = False  # a preview's edit: made by the build after this one (serve)
+
+
+@dataclass(frozen=True)
 class PlannedSite:
     prepared: PreparedSite
     auditor: SiteAudit
@@ -51,6 +63,7 @@ class PlannedSite:
     trees: SiteTrees | None  # None when nothing is written (check)
     patch: Patch | None
     cache_key: str
+    search: SearchPlan | None = None  # None: the site has no search
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,7 @@ class Made:
     hits: Hits
     findings: tuple[Problem, ...]
     entry: tuple[tuple[str, int, int], bool] | None  # the spare's manifest entry, written?
+    html: bytes | None = None  # the page, when the search index is to be made of it
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,7 @@ def plan(
     cache: Cache,
     spares: Path | None,
     in_place: bool,
+    search_later: bool = False,
 ) -> PlannedSite:
     """Decide which pages need rendering and get ready to audit and write them.
 
@@ -94,6 +109,10 @@ def plan(
     site = prepared.plan.site
     key = site_cache_key(config, site.name)
     own_theme, shipped = theme_parts(config.root, site.theme)
+    if site.search:  # Pagefind's UI is shipped with splitblog as its templates are
+        from splitblog.site.search import ui_files
+
+        shipped = [*shipped, *ui_files()]
     auditor = SiteAudit(
         config, site, sources, options, own_theme, shipped, cache.memo(AUDIT_MEMO, key)
     )
@@ -117,7 +136,20 @@ def plan(
     if pending and prepared.pages is not None:
         _ = prepared.pages.chrome  # the site-wide fragments, rendered once before forking
     patch = trees.begin() if trees is not None else None
-    return PlannedSite(prepared, auditor, tuple(pending), kept, trees, patch, key)
+    search = _search_plan(prepared, cache, key, search_later)
+    return PlannedSite(prepared, auditor, tuple(pending), kept, trees, patch, key, search)
+
+
+def _search_plan(prepared: PreparedSite, cache: Cache, key: str, later: bool) -> SearchPlan | None:
+    from splitblog.site.search import index_key
+
+    pages = prepared.pages
+    if pages is None or not pages.site_view.search_href:
+        return None
+    indexed = [(task.path, task.key) for task in prepared.tasks if task.indexed]
+    wanted = index_key(indexed, prepared.plan.site.path_prefix)
+    have = cache.get(SEARCH, key)
+    return SearchPlan(wanted, have["files"] if have and have.get("key") == wanted else None, later)
 
 
 def make(planned: PlannedSite, index: int) -> Made:
@@ -131,16 +163,66 @@ def make(planned: PlannedSite, index: int) -> Made:
     entry = None
     if planned.patch is not None and not findings:
         entry = planned.patch.put(task.path, OutputFile(digest, data=data))
-    return Made(task.path, digest, hits, findings, entry)
+    search = planned.search
+    keep = task.indexed and search is not None and search.cached is None and not search.later
+    return Made(task.path, digest, hits, findings, entry, data if keep else None)
 
 
-def conclude(planned: PlannedSite, made: Sequence[Made], cache: Cache) -> AuditedSite:
-    """Audit what was not made now (copied files, unchanged pages), and remember the
-    pages' keys and the audit's hits for the next build."""
+def index(
+    planned: PlannedSite, made: Sequence[Made], cache: Cache
+) -> tuple[dict[str, OutputFile], list[Problem]]:
+    """The site's search index, made from its own posts and pages (those rendered now,
+    and the unchanged ones as the live tree holds them) — or the last build's, when the
+    same pages were indexed. Not made when a page failed the audit: the build stops; nor
+    in a preview's build asked to leave it for later (the site has no index until then:
+    never an old one, which the audit of the new pages could not vouch for)."""
+    search = planned.search
+    if search is None or any(result.findings for result in made):
+        return {}, []
+    files = search.cached
+    if files is None and search.later:
+        return {}, []  # left out until the next build makes it (BuildResult.search_pending)
+    if files is None:
+        from splitblog.site.search import SearchError, make_index
+
+        indexed = {task.path for task in planned.prepared.tasks if task.indexed}
+        pages = [(m.path, m.html) for m in made if m.html is not None]
+        for path in sorted(indexed & planned.kept.keys()):
+            assert planned.trees is not None  # unchanged pages exist only when writing
+            pages.append((path, (planned.trees.live / path).read_bytes()))
+        site = planned.prepared.plan.site
+        try:
+            files = make_index(pages, site.path_prefix)
+        except (SearchError, OSError) as exc:
+            return {}, [
+                Problem(
+                    f"the search index of {site.name} cannot be made: {exc}",
+                    hint=f"or set sites.{site.name}.search = false",
+                )
+            ]
+        cache.put(SEARCH, planned.cache_key, {"key": search.key, "files": files})
+    return {path: OutputFile(digest_of(data), data=data) for path, data in files.items()}, []
+
+
+def search_pending(planned: PlannedSite) -> bool:
+    """Whether this build left the site's index for the next one to make."""
+    search = planned.search
+    return search is not None and search.cached is None and search.later
+
+
+def conclude(
+    planned: PlannedSite,
+    made: Sequence[Made],
+    cache: Cache,
+    extra: Mapping[str, OutputFile] | None = None,
+) -> AuditedSite:
+    """Audit what was not made now (copied files, unchanged pages, `extra`: the search
+    index), and remember the pages' keys and the audit's hits for the next build."""
     auditor, prepared = planned.auditor, planned.prepared
     problems: list[Problem] = []
     files: dict[str, OutputFile] = {p: OutputFile(d) for p, (_k, d) in planned.kept.items()}
     files.update({path: out for path, (out, _label) in prepared.copies.items()})
+    files.update(extra or {})
     keys = dict(planned.kept)
     task_keys = {task.path: task.key for task in prepared.tasks}
     audit_cache: dict[str, Any] = cache.get(AUDIT, planned.cache_key) or {}

@@ -52,6 +52,7 @@ KINDS: dict[str, tuple[type, ...]] = {
     "integer": (int,),
     "boolean": (bool,),
     "list of strings": (list,),
+    "list of integers": (list,),
     "table": (dict,),
     "string or table": (str, dict),
 }
@@ -116,11 +117,12 @@ class _Reader(PersonaChecks):
         """`value` when it is of the option's kind; else INVALID, and the problem noted."""
         kinds = KINDS[kind]
         if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
-            if kind != "list of strings":
+            if not kind.startswith("list of "):
                 return value
-            if all(isinstance(v, str) for v in value):
+            item = str if kind == "list of strings" else int
+            if all(isinstance(v, item) and not isinstance(v, bool) for v in value):
                 return tuple(value)
-            self.error(key, "must be a list of strings")
+            self.error(key, f"must be a {kind}")
             return INVALID
         names = " or ".join(_type_name(k) for k in kinds)
         self.error(key, f"must be {names}, not {_type_name(type(value))}")
@@ -266,6 +268,19 @@ class _Reader(PersonaChecks):
 
     def check_forbid(self, value: Any, key: str) -> Any:
         return value if value is MISSING else tuple(f for f in value if f.strip())
+
+    def check_image_widths(self, value: Any, key: str) -> Any:
+        if value is MISSING:
+            return value
+        bad = [w for w in value if not 16 <= w <= 8192]
+        if bad:
+            self.error(
+                key,
+                f"{bad[0]} is not a width splitblog publishes photos in",
+                "give widths in pixels from 16 to 8192, e.g. [480, 960, 1600] (or [] for none)",
+            )
+            return MISSING
+        return tuple(sorted(set(value)))
 
     def check_publish_as_is(self, value: Any, key: str) -> Any:
         if value is MISSING:

@@ -46,7 +46,7 @@ def _literal(value: Any) -> str:
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     if isinstance(value, tuple):
-        return "`[" + ", ".join(f'"{v}"' for v in value) + "]`"
+        return "`[" + ", ".join(str(v) if isinstance(v, int) else f'"{v}"' for v in value) + "]`"
     if isinstance(value, str | Path):
         return f'`"{value}"`'
     if isinstance(value, int):

@@ -16,6 +16,7 @@ POLICIES = ("deny", "strip", "allow")
 FEED_KINDS = ("atom", "rss", "json")
 FEED_FILES = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 HOSTS = ("github-pages", "netlify", "cloudflare-pages", "s3")
+IMAGE_WIDTHS = (480, 960, 1600)  # the widths photos are published in, by default
 PERMALINKS = (("posts", "/posts/{slug}/"), ("pages", "/{path}{slug}/"))
 
 
@@ -292,7 +293,8 @@ class SiteConfig:
     keep_image_metadata: bool = option(
         "boolean",
         "publish photos (JPEG, PNG, WebP, TIFF, AVIF, HEIC, GIF) with their EXIF, XMP and "
-        "IPTC metadata; SVG, PDF and office files are cleaned all the same",
+        "IPTC metadata; SVG, PDF and office files are cleaned all the same (photos at web "
+        "size are new images: they never hold any)",
         default=False,
     )
     publish_as_is: tuple[str, ...] = option(
@@ -301,6 +303,28 @@ class SiteConfig:
         "published as they are; any other such file stops the build",
         default=(),
         check="publish_as_is",
+    )
+    image_widths: tuple[int, ...] = option(
+        "list of integers",
+        "the widths (pixels) each JPEG, PNG, WebP or AVIF photo a page shows is published "
+        "in, as WebP and in its own format (never enlarged); [] publishes photos as they are",
+        default=IMAGE_WIDTHS,
+        check="image_widths",
+    )
+    image_avif: bool = option(
+        "boolean",
+        "publish the photos in AVIF too (where the installed Pillow writes AVIF)",
+        default=False,
+    )
+    publish_originals: bool = option(
+        "boolean",
+        "publish each photo's original file (cleaned of its metadata) beside its widths",
+        default=False,
+    )
+    search: bool = option(
+        "boolean",
+        "a search page and box over this site's own pages (a Pagefind index under pagefind/)",
+        default=True,
     )
     generator: bool = option(
         "boolean",

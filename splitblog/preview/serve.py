@@ -116,6 +116,9 @@ class Previewer:
         self.ports = assign_ports(config.site_names, {}, options.port)
         self.session = secrets.token_hex(4)  # a restarted server makes every tab reload
         self.builds = 0
+        # An edit's build leaves the search indexes it changed for a build of their own
+        # right after (complete_search), so the edit is shown at once.
+        self.search_pending = False
         self.state = BuildState(output="")
         # Each content file's sites in the last good build: whose a problem the content
         # readers find in it is (they run before routing knows).
@@ -150,7 +153,9 @@ class Previewer:
                     progress=progress,
                     cache=self.cache,
                     atomic=False,  # requests wait while a build runs: no second tree needed
+                    search_later=bool(self.state.output),  # the first build makes them
                 )
+            self.search_pending = result.search_pending
         except SplitblogError as error:
             return self._failed(error.problems, problem_sites(error))
         except OSError as error:  # a full disk: shown like any problem, and kept serving
@@ -163,6 +168,27 @@ class Previewer:
             traceback.print_exc()
             return self._failed([Problem(f"internal error: {error!r}", hint="please report it")])
         return self._succeeded(changed, result)
+
+    def complete_search(self) -> BuildState | None:
+        """Make the search indexes the last build left for later: a build of their own,
+        the pages as they are. The tabs are not reloaded for it (nothing a page shows
+        changed); a failure is shown like any other and returned."""
+        self.search_pending = False
+        try:
+            with _collector_paused():
+                build(
+                    self.preview,
+                    BuildOptions(drafts=self.options.drafts, future=self.options.future),
+                    cache=self.cache,
+                    atomic=False,
+                    fresh=True,  # the last build's pages are current: no no-op shortcut
+                )
+        except SplitblogError as error:
+            return self._failed(error.problems, problem_sites(error))
+        except OSError as error:
+            problem = file_system_problem(error) or Problem(f"internal error: {error!r}")
+            return self._failed([problem])
+        return None
 
     def _succeeded(self, changed: set[Path], result: BuildResult) -> BuildState:
         previous = self.state
@@ -252,6 +278,9 @@ def _describe(changed: set[Path], config: Config) -> str:
 
 
 # -- the loop and the server's life ------------------------------------------------------------
+SEARCH_SETTLE = 2.0  # seconds without an edit before the search indexes are made again
+
+
 def build_loop(
     changes: Changes, gate: BuildGate, hub: Hub, previewer: Previewer, watcher: Watcher
 ) -> None:
@@ -259,6 +288,14 @@ def build_loop(
     while (batch := changes.next_batch()) is not None:
         with gate.building():
             hub.publish(previewer.rebuild(batch))
+        # The edit is shown; once the edits stop for a moment, the search indexes they
+        # changed. The gate stays open: pages are as they were, and each of the index's
+        # files appears whole (the writer renames it into place).
+        if previewer.search_pending and changes.quiet_for(SEARCH_SETTLE):
+            failed = previewer.complete_search()
+            if failed is not None:
+                previewer.state = failed
+                hub.publish(failed)
         for folder in watcher.follow(watch_plan(previewer.config)):
             changes.add(folder)  # one more (usually no-op) build catches what came before
 

@@ -123,6 +123,11 @@ class Changes:
             self._closed = True
             self._cond.notify_all()
 
+    def quiet_for(self, seconds: float) -> bool:
+        """Wait until `seconds` pass with no change (True), or a change comes (False)."""
+        with self._cond:
+            return not self._cond.wait_for(lambda: self._paths or self._closed, seconds)
+
     def next_batch(self, settle: float = SETTLE, max_delay: float = MAX_DELAY) -> set[Path] | None:
         """Block until something changed and then stayed quiet for `settle` seconds (or
         `max_delay` passed); the changed paths, or None once closed."""

@@ -1,7 +1,7 @@
 """The perturbed configuration for one site S, and the files it names: every other
 site's title, description, persona (name, email, bio, avatar — a new picture under a
 new name —, profiles), forbid list, theme, language, feeds, page size, noindex, link
-policies, metadata and generator settings, publish_as_is patterns and deploy table
+policies, metadata, photo, search and generator settings, publish_as_is patterns and deploy table
 (target, host, limit, commit author) are replaced.
 Kept: S's own table, the top-level options every site shares (time zone, default
 audience), every site's name, and the base_url of the sites S may know
@@ -51,6 +51,10 @@ RULES = {
     "comments": "another setting (off or email)",
     "comments_policy": "text",
     "permalinks": "kept (a pattern, no content; allowed links need it)",
+    "image_widths": "other widths",
+    "image_avif": "flipped",
+    "publish_originals": "flipped",
+    "search": "flipped",
     "deploy": "another target, host and limit",
 }
 AUTHOR_RULES = {
@@ -126,6 +130,12 @@ def _other(
     table["keep_image_metadata"] = not site.keep_image_metadata
     table["generator"] = not site.generator
     table["toc"] = not site.toc
+    table["image_widths"] = sorted(
+        {min(8192, w + garble.rng.randint(1, 97)) for w in site.image_widths}
+    )
+    table["image_avif"] = not site.image_avif
+    table["publish_originals"] = not site.publish_originals
+    table["search"] = not site.search
     table["comments"] = "email" if site.comments == "off" else "off"
     table["comments_policy"] = (
         garble.text(site.comments_policy) if site.comments_policy else garble.sentence()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from splitblog.config import Config, SiteConfig
 from splitblog.errors import Problem
@@ -28,14 +29,15 @@ class Body:
     fingerprint: str  # changes whenever anything a template could show of it changes
     card_fingerprint: str  # changes when what lists show of it changes (not its text)
     load_html: Callable[[], str]
+    photos: Any = None  # the site's photos at web size (markdown.Photos), once known
 
     @property
     def html(self) -> str:
-        return finalize(self.load_html(), self.rendered, self.resolutions)
+        return finalize(self.load_html(), self.rendered, self.resolutions, self.photos)
 
     @property
     def summary(self) -> str:
-        return finalize(self.rendered.summary, self.rendered, self.resolutions)
+        return finalize(self.rendered.summary, self.rendered, self.resolutions, self.photos)
 
 
 def finish(
@@ -80,6 +82,11 @@ def finish(
                 problems.append(outcome)
             outcome = Resolution("strip")
         resolutions.append(outcome)
+    image = card_image(entry)
+    if isinstance(image, Problem):
+        problems.append(image)
+    elif image:
+        files.append(image)
     canonical = canonical_url(entry.source, site, config, index)
     if isinstance(canonical, Problem):
         problems.append(canonical)
@@ -99,6 +106,24 @@ def finish(
         load_html,
     )
     return body, problems
+
+
+def card_image(entry: Entry) -> str | Problem | None:
+    """The bundle file the `image:` front matter names for the post's share card, if any.
+    Only a file of the post's own bundle: an address elsewhere could lead anywhere."""
+    value = dict(entry.extra).get("image")
+    if value is None:
+        return None
+    source = entry.source
+    name = value.strip().removeprefix("./") if isinstance(value, str) else None
+    if name and name in source.assets:
+        return name
+    return Problem(
+        f"image: {value!r} is not a file of this post's bundle",
+        path=source.rel,
+        line=source.line_of("image"),
+        hint="name a photo in the post's folder (beside index.md), e.g. image: cover.jpg",
+    )
 
 
 def _digest(*parts: str) -> str:

@@ -58,6 +58,8 @@ class FileDigests:
         self.cache = cache
         self.known: dict[str, tuple[tuple[int, ...], str]] = cache.get(FILES, "digests") or {}
         self.kinds: dict[str, str] = cache.get(FILES, "kinds") or {}
+        # photos' upright (width, height, animated) by digest, for site/photos.py
+        self.sizes: dict[str, tuple[int, int, bool]] = cache.get(FILES, "sizes") or {}
         self.changed = False
 
     def digest(self, path: Path) -> str:
@@ -83,6 +85,7 @@ class FileDigests:
         if self.changed:
             self.cache.put(FILES, "digests", self.known)
             self.cache.put(FILES, "kinds", self.kinds)
+            self.cache.put(FILES, "sizes", self.sizes)
 
 
 class Copier:

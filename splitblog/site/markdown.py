@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib.metadata import version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote
 
 from markdown_it.common.utils import escapeHtml
@@ -471,6 +471,13 @@ class Highlighter:
         return f'<pre class="highlight"><code class="language-{language}">{inner}</code></pre>'
 
 
+class Photos(Protocol):
+    """A site's photos, as finalize asks about them (site/photos.py SitePhotos)."""
+
+    def img(self, tag: StartTag) -> str | None: ...  # an <img> of a photo, as it is shown
+    def address(self, url: str) -> str: ...  # where any other reference to it points
+
+
 @dataclass
 class _Filled:
     resolutions: Sequence[Resolution | str]
@@ -489,11 +496,18 @@ class _Filled:
         return target.url
 
 
-def finalize(text: str, rendered: RenderedBody, resolutions: Sequence[Resolution | str]) -> str:
+def finalize(
+    text: str,
+    rendered: RenderedBody,
+    resolutions: Sequence[Resolution | str],
+    photos: Photos | None = None,
+) -> str:
     """Fill one site's link and file URLs into rendered HTML (body or summary).
 
     `resolutions[i]` is a Resolution for a `.md` or address ref and a URL string for a
-    file ref. A link to another site (`allow`) is told not to send the referrer."""
+    file ref. A link to another site (`allow`) is told not to send the referrer.
+    `photos`: the site's photos at web size — an <img> of one becomes its <picture>, and
+    any other reference to one points where `photos.address` says."""
     if "\x02" not in text:
         return text
 
@@ -502,10 +516,19 @@ def finalize(text: str, rendered: RenderedBody, resolutions: Sequence[Resolution
         if part == "T":
             filled = _Filled(resolutions)
             tag = raw.rebuild(rendered.tags[index], filled.value_of)
-            return raw.write(raw.with_referrer_hidden(tag) if filled.crossed else tag)
+            if filled.crossed:
+                tag = raw.with_referrer_hidden(tag)
+            if photos is None:
+                return raw.write(tag)
+            if tag.name == "img":
+                shown = photos.img(tag)
+                if shown is not None:
+                    return shown
+            return raw.write(raw.rebuild(tag, lambda slot: photos.address(slot.url)))
         target = resolutions[index]
         if part == "F":
-            return html.escape(target if isinstance(target, str) else target.url)
+            url = target if isinstance(target, str) else target.url
+            return html.escape(photos.address(url) if photos is not None else url)
         assert isinstance(target, Resolution)
         if target.kind == "strip":
             return ""

@@ -30,6 +30,7 @@ from splitblog.site.comforts import (
 )
 from splitblog.site.hosts import host_files
 from splitblog.site.persona import post_comments
+from splitblog.site.photos import SitePhotos, share_card
 from splitblog.site.templates import render_template, site_fragments
 from splitblog.site.views import EMPTY, FEED_TYPES, FeedLink, Link, PostView, SiteView, plain_text
 
@@ -38,9 +39,10 @@ from splitblog.site.views import EMPTY, FEED_TYPES, FeedLink, Link, PostView, Si
 TITLE_404 = "Page not found"
 TITLE_TAGS = "Tags"
 TITLE_ARCHIVE = "Archive"
+TITLE_SEARCH = "Search"
 TAGGED = "Tagged “{}”"
 TAG_FEED = "atom.xml"  # each tag's own feed, tags/<slug>/atom.xml (when the site has Atom)
-GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TAGGED.format(""), MOVED)
+GENERATED_TITLES = (TITLE_404, TITLE_TAGS, TITLE_ARCHIVE, TITLE_SEARCH, TAGGED.format(""), MOVED)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class PageTask:
     path: str
     key: str
     render: Callable[[], bytes]
+    indexed: bool = False  # a post or page: what the site's search index holds
 
 
 def _key(*parts: object) -> str:
@@ -65,6 +68,7 @@ class SitePages:
         site_view: SiteView,
         env: Callable[[], jinja2.Environment],
         site_key: str,
+        photos: SitePhotos | None = None,
     ):
         self.config = config
         self.plan = plan
@@ -73,6 +77,7 @@ class SitePages:
         self.site_view = site_view
         self._env = env
         self.site_key = site_key
+        self.photos = photos or SitePhotos({})
         self.tags_by_slug = {tag.slug: tag for tag in plan.tags}
         self._views: dict[tuple[str, bool | str], PostView] = {}
         self._chrome: Any = None
@@ -111,6 +116,7 @@ class SitePages:
             extra=dict(entry.extra),
             toc=toc,
             minutes=reading_minutes(content) if full else 0,
+            **share_card(self.site, body, self.photos),
         )
         return view
 
@@ -185,6 +191,8 @@ class SitePages:
                 ),
             )
         )
+        if self.site_view.search_href:
+            tasks.append(self._search_task())
         tasks.extend(self._feed_tasks())
         tasks.append(self._sitemap_task())
         tasks.append(
@@ -229,7 +237,17 @@ class SitePages:
                 comments=comments,
             )
 
-        return PageTask(entry.output_path, key, render)
+        return PageTask(entry.output_path, key, render, indexed=True)
+
+    def _search_task(self) -> PageTask:
+        """The search page: Pagefind's UI over the site's own index (site/search.py)."""
+        return PageTask(
+            "search/index.html",
+            _key(self.site_key, "search"),
+            lambda: self.render(
+                "search.html", title=TITLE_SEARCH, page_url=self.site.url("search/")
+            ),
+        )
 
     def _list_task(self, page: ListPage, tag: TagPlan | None) -> PageTask:
         key = _key(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache as memoize
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,6 +27,7 @@ from splitblog.site.files import Copier, FileDigests, Wanted, copy_all
 from splitblog.site.hosts import host_files
 from splitblog.site.markdown_store import MarkdownStore
 from splitblog.site.pages import PageTask, SitePages, menu_links
+from splitblog.site.photos import PublishedPhotos, SitePhotos, publish_photos
 from splitblog.site.templates import environment
 from splitblog.site.views import site_view
 from splitblog.theming import static_files, templates_digest
@@ -45,6 +46,7 @@ class SiteInputs:
     digests: FileDigests
     cache_folder: Path | None  # .splitblog/, for compiled templates and cleaned photos;
     # None when nothing may be written (check)
+    photo_cache: Path | None = None  # .splitblog/photos/: read by check too, written by builds
 
 
 @dataclass(frozen=True)
@@ -82,14 +84,21 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
         problems.extend(front_matter_problems(entry))  # toc, comments, series
     if problems:  # pages would show stripped links: stop before anything else
         return PreparedSite(plan, None, (), {}, tuple(problems))
+    photos = _photos(plan, bodies, inputs)
+    problems.extend(photos.problems)
+    bodies = {url: _with_photos(site, body, photos.photos) for url, body in bodies.items()}
     view = site_view(site, menu_links(plan), allowed_sites(site, config))
+    if not plan.entries:  # nothing to search: no search page, no box, no index
+        view = replace(view, search_href="")
     site_key = hashlib.blake2b(
         repr((__version__, site, view, templates_digest(config.root, site.theme))).encode(),
         digest_size=16,
     ).hexdigest()
-    pages = SitePages(config, plan, bodies, view, memoize(_environment(inputs, plan)), site_key)
+    environment = memoize(_environment(inputs, plan))
+    pages = SitePages(config, plan, bodies, view, environment, site_key, photos.photos)
     tasks = tuple(pages.tasks())
-    copies, copy_problems = _copies(plan, bodies, inputs)
+    copies, copy_problems = _copies(plan, bodies, inputs, photos.handled)
+    copies.update(photos.files)
     problems.extend(copy_problems)
     # Routing has checked the entries' paths against each other, naming both files; here
     # each path is claimed once, by its file where it has one, so a collision is not
@@ -114,10 +123,57 @@ def _environment(inputs: SiteInputs, plan: SitePlan):  # type: ignore[no-untyped
     return make
 
 
+def _bundle_files(plan: SitePlan, bodies: Mapping[str, Body], inputs: SiteInputs) -> list[Wanted]:
+    config, keep = inputs.config, plan.site.keep_image_metadata
+    wanted = []
+    for body in bodies.values():
+        entry: Entry = body.entry
+        for name in body.files:
+            file = config.content_dir / entry.source.bundle / name  # type: ignore[operator]
+            wanted.append(
+                Wanted(entry.folder + name, file, config.rel(file), entry.source.rel, keep)
+            )
+    return wanted
+
+
+def _photos(plan: SitePlan, bodies: Mapping[str, Body], inputs: SiteInputs) -> PublishedPhotos:
+    """The site's photos at web size (site/photos.py), made before any page is rendered:
+    the pages show their widths and sizes."""
+    return publish_photos(
+        plan.site,
+        _bundle_files(plan, bodies, inputs),
+        inputs.digests,
+        inputs.photo_cache,
+        write_cache=inputs.cache_folder is not None,
+    )
+
+
+def _with_photos(site: SiteConfig, body: Body, photos: SitePhotos) -> Body:
+    """The body showing the site's photos; its fingerprints change with its photos'."""
+    hrefs = [site.href(body.entry.folder + name) for name in body.files]
+    if not photos.by_href or not any(h in photos.by_href for h in hrefs):
+        return replace(body, photos=photos)
+    mark = photos.fingerprint(hrefs)
+    return replace(
+        body,
+        photos=photos,
+        fingerprint=_mixed(body.fingerprint, mark),
+        card_fingerprint=_mixed(body.card_fingerprint, mark),
+    )
+
+
+def _mixed(fingerprint: str, mark: str) -> str:
+    return hashlib.blake2b(f"{fingerprint}|{mark}".encode(), digest_size=16).hexdigest()
+
+
 def _copies(
-    plan: SitePlan, bodies: Mapping[str, Body], inputs: SiteInputs
+    plan: SitePlan,
+    bodies: Mapping[str, Body],
+    inputs: SiteInputs,
+    done: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, tuple[OutputFile, str]], list[Problem]]:
-    """The theme's static files, the avatar, and the bundle files the site's pages use."""
+    """The theme's static files, the avatar, and the bundle files the site's pages use
+    (but the photos published at web size alone: `done`)."""
     site, config = plan.site, inputs.config
     keep = site.keep_image_metadata
     image_dir = inputs.cache_folder / "images" if inputs.cache_folder else None
@@ -129,13 +185,7 @@ def _copies(
         avatar = config.root / site.author.avatar
         key = f"sites.{site.name}.author.avatar"
         wanted.append(Wanted(site.author.avatar_name, avatar, config.rel(avatar), key, keep))
-    for body in bodies.values():
-        entry: Entry = body.entry
-        for name in body.files:
-            file = config.content_dir / entry.source.bundle / name  # type: ignore[operator]
-            wanted.append(
-                Wanted(entry.folder + name, file, config.rel(file), entry.source.rel, keep)
-            )
+    wanted += [want for want in _bundle_files(plan, bodies, inputs) if want.out_path not in done]
     for path, file in plan.static:  # static/ and static/<site>/: every one is published
         wanted.append(Wanted(path, file, config.rel(file), keep_metadata=keep))
     copier = Copier(inputs.digests, image_dir, site.publish_as_is, site.name)

@@ -67,6 +67,10 @@ class SiteView:
     other_sites: tuple[Link, ...]  # only sites this site's policy allows linking to
     tags_href: str
     archive_href: str
+    locale: str = ""  # og:locale ("en_US"), or "" where no region is known
+    image: str = ""  # the share card of pages without one of their own: the avatar
+    image_alt: str = ""
+    search_href: str = ""  # the search page, "" when the site has none
     comments: CommentsView = field(default_factory=lambda: CommentsView("off", ""))
 
 
@@ -85,6 +89,8 @@ class PostView:
     canonical: str = ""  # absolute URL on another site, when the post names one
     card: Markup = EMPTY  # the post as lists show it (card.html)
     extra: dict[str, Any] = field(default_factory=dict)
+    image: str = ""  # its share card's image (absolute URL), "" for the site's own
+    image_alt: str = ""
     toc: tuple[TocItem, ...] = ()  # on its own page, when the site or the post asks for one
     minutes: int = 0  # reading time, on its own page
 
@@ -118,8 +124,36 @@ def site_view(
         other_sites=tuple(Link(_address(o.base_url), o.base_url) for o in other_sites),
         tags_href=site.href("tags/"),
         archive_href=site.href("archive/"),
+        locale=og_locale(site.language),
+        image=site.url(site.author.avatar_name) if site.author.avatar else "",
+        image_alt=site.author.name or site.title,
+        search_href=site.href("search/") if site.search else "",
         comments=comments_view(site),
     )
+
+
+# The region a language is most likely written for (CLDR's likely subtags), for og:locale,
+# which wants language_REGION; a language not listed here gets no og:locale.
+LIKELY_REGION = {
+    "ar": "SA", "bg": "BG", "ca": "ES", "cs": "CZ", "cy": "GB", "da": "DK", "de": "DE",
+    "el": "GR", "en": "US", "es": "ES", "et": "EE", "eu": "ES", "fa": "IR", "fi": "FI",
+    "fr": "FR", "ga": "IE", "gl": "ES", "he": "IL", "hi": "IN", "hr": "HR", "hu": "HU",
+    "id": "ID", "is": "IS", "it": "IT", "ja": "JP", "ko": "KR", "lt": "LT", "lv": "LV",
+    "ms": "MY", "nb": "NO", "nl": "NL", "nn": "NO", "no": "NO", "pl": "PL", "pt": "BR",
+    "ro": "RO", "ru": "RU", "sk": "SK", "sl": "SI", "sr": "RS", "sv": "SE", "th": "TH",
+    "tr": "TR", "uk": "UA", "vi": "VN", "zh": "CN",
+}  # fmt: skip
+
+
+def og_locale(language: str) -> str:
+    """`en` → `en_US`, `en-GB` → `en_GB`; "" when no region is known."""
+    parts = language.replace("_", "-").split("-")
+    lang = parts[0].lower()
+    if not lang.isalpha() or not 2 <= len(lang) <= 3:
+        return ""
+    region = next((p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+    region = region or LIKELY_REGION.get(lang)
+    return f"{lang}_{region}" if region else ""
 
 
 def _address(url: str) -> str:

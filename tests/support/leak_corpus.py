@@ -444,6 +444,9 @@ def _config(spec: CorpusSpec) -> str:
             "author = { " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in author.items()) + " }",
             f"posts_per_page = {site.posts_per_page}",
             f"keep_image_metadata = {'true' if site.keep_metadata else 'false'}",
+            # photos are published at web size (no metadata); a site that keeps their
+            # metadata publishes the originals too, which then show it
+            f"publish_originals = {'true' if site.keep_metadata else 'false'}",
             f"forbid = {json.dumps(list(site.forbid))}",
             f"[sites.{site.name}.links]",
             *(f"{other} = {json.dumps(policy)}" for other, policy in site.policies),

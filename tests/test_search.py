@@ -1,0 +1,241 @@
+"""Search per site: each site's Pagefind index holds its own posts' words and nothing of
+another site's (read from the compressed index itself), no index with `search = false`,
+never a draft's words; the index is audited like every file, cached, and the same bytes
+from the same pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from splitblog.site import search as search_module
+
+from .conftest import BASE_CONFIG, Project
+from .support.pagefind import fragments, stem, words
+
+PRO, HOME = "professional", "personal"
+
+
+def corpus(project: Project) -> None:
+    project.post(
+        "2026-02-01-pricing", PRO, title="Pricing tiers", body="Quarterly xylophonist benchmarks.\n"
+    )
+    project.post(
+        "2026-02-02-hike", HOME, title="Mountain hike", body="Marmots whistled near Zugspitzbahn.\n"
+    )
+    project.post(
+        "2026-02-03-both",
+        "all",
+        title="Both sites",
+        body="Shared lighthouse.\n\n::: only personal\nSecret grandmother recipes.\n:::\n",
+    )
+    project.post(
+        "2026-02-04-draft", PRO, title="Unready", body="Embargoed quokkanomics.\n", draft=True
+    )
+
+
+def text_of(project: Project, site: str) -> str:
+    return " ".join(
+        f["content"] + " " + f["meta"].get("title", "") for f in fragments(project.out(site))
+    )
+
+
+def test_each_site_indexes_its_own_posts_and_nothing_of_the_others(project: Project) -> None:
+    corpus(project)
+    project.build()
+    pro, home = text_of(project, PRO), text_of(project, HOME)
+    assert "xylophonist" in pro and "Pricing tiers" in pro and "lighthouse" in pro
+    assert "Marmots" in home and "Zugspitzbahn" in home and "grandmother" in home
+    for word in ("Marmots", "Zugspitzbahn", "grandmother", "Mountain hike"):
+        assert word not in pro
+    assert "xylophonist" not in home and "Pricing" not in home
+    pro_words, home_words = words(project.out(PRO)), words(project.out(HOME))
+    assert stem("xylophonist") in pro_words and stem("marmots") in home_words
+    assert not {stem(w) for w in ("marmots", "zugspitzbahn", "grandmother")} & pro_words
+    assert stem("xylophonist") not in home_words
+    urls = {f["url"] for f in fragments(project.out(PRO))}
+    assert urls == {"/posts/pricing/", "/posts/both/"}  # posts only: no lists, no tags
+
+
+def test_a_drafts_words_are_never_indexed(project: Project) -> None:
+    corpus(project)
+    project.build()
+    assert "quokkanomics" not in text_of(project, PRO)
+    assert stem("quokkanomics") not in words(project.out(PRO))
+    project.assert_absent(PRO, "quokkanomics", "Unready")  # the index files opened too
+
+
+def test_no_index_no_page_and_no_box_with_search_off(project: Project) -> None:
+    project.config(BASE_CONFIG.replace('theme = "personal"', 'theme = "personal"\nsearch = false'))
+    corpus(project)
+    project.build()
+    assert not project.exists(HOME, "pagefind")
+    assert not project.exists(HOME, "search/index.html")
+    assert "site-search" not in project.read(HOME, "index.html")
+    assert project.exists(PRO, "pagefind/pagefind-entry.json")  # the other site still has one
+    assert 'action="/search/"' in project.read(PRO, "index.html")
+
+
+def test_the_search_page_and_box_fetch_nothing_from_elsewhere(project: Project) -> None:
+    corpus(project)
+    project.build()
+    for site in (PRO, HOME):
+        page = project.read(site, "search/index.html")
+        assert '<script src="/pagefind/pagefind-ui.js">' in page
+        assert 'href="/pagefind/pagefind-ui.css"' in page
+        for address in re.findall(r'(?:src|href)="([^"]+)"', page):
+            assert not address.startswith(("http://", "https://", "//")) or address.startswith(
+                ("https://pro.example.com/", "https://home.example.net/")
+            ), address
+        for name in ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js"):
+            assert project.exists(site, f"pagefind/{name}")
+        box = project.read(site, "posts/both/index.html")
+        assert re.search(r'<form class="search-box" role="search" action="/search/"', box)
+
+
+def test_a_site_under_a_path_gets_results_under_it(project: Project) -> None:
+    project.config(BASE_CONFIG.replace("https://pro.example.com/", "https://user.github.io/blog/"))
+    corpus(project)
+    project.build()
+    assert {f["url"] for f in fragments(project.out(PRO))} == {
+        "/blog/posts/pricing/",
+        "/blog/posts/both/",
+    }
+    assert '"/blog/pagefind/"' in project.read(PRO, "search/index.html")
+
+
+def test_the_audit_reads_inside_the_index(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index that held another site's text (a broken indexer, a page list mixed up)
+    is found by the audit, which opens Pagefind's compressed files itself."""
+    corpus(project)
+    real = search_module.make_index
+
+    def leaky(pages, prefix):  # type: ignore[no-untyped-def]
+        page = b"<html lang=en><body><main data-pagefind-body><h1>Mountain hike</h1><p>Marmots whistled near Zugspitzbahn.</p></main></body></html>"
+        return real([*pages, ("posts/hike/index.html", page)], prefix)
+
+    monkeypatch.setattr(search_module, "make_index", leaky)
+    before = project.snapshot()
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert re.search(
+        r"audit: professional/pagefind/fragment/\S+\.pf_fragment contains \"Mountain hike\"",
+        result.output,
+    ), result.output
+    assert project.snapshot() == before
+
+
+def test_the_index_is_reused_until_a_page_it_holds_changes(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = search_module.make_index
+
+    def counting(pages, prefix):  # type: ignore[no-untyped-def]
+        calls.append(len(pages))
+        return real(pages, prefix)
+
+    monkeypatch.setattr(search_module, "make_index", counting)
+    corpus(project)
+    project.build()
+    assert sorted(calls) == [2, 2]  # two pages on each site
+    before = project.files(PRO)
+    calls.clear()
+    project.post("2026-02-05-more", HOME, title="Another walk", body="Ibex.\n")
+    project.build()
+    assert calls == [3]  # only the site whose pages changed
+    assert project.files(PRO) == before
+    assert "Ibex" in text_of(project, HOME)
+
+
+def test_an_index_that_cannot_be_made_stops_the_build(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus(project)
+    project.build()
+    before = project.snapshot()
+    project.post("2026-02-06-new", PRO, title="New one")
+
+    def broken(pages, prefix):  # type: ignore[no-untyped-def]
+        raise search_module.SearchError("Pagefind failed: out of memory")
+
+    monkeypatch.setattr(search_module, "make_index", broken)
+    result = project.run("build")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "search index of professional cannot be made" in result.output
+    assert "sites.professional.search = false" in result.output
+    assert project.snapshot() == before
+
+
+def test_check_makes_and_audits_the_index_writing_nothing(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus(project)
+    project.build()
+    project.post("2026-02-07-later", HOME, title="Later", body="Chamois.\n")
+    before = project.snapshot()
+    indexed: list[int] = []
+    real = search_module.make_index
+
+    def counting(pages, prefix):  # type: ignore[no-untyped-def]
+        indexed.append(len(pages))
+        return real(pages, prefix)
+
+    monkeypatch.setattr(search_module, "make_index", counting)
+    result = project.run("check")
+    assert result.exit_code == 0, result.output
+    assert 3 in indexed  # the personal site's index made again, with the new post
+    assert project.snapshot() == before
+
+
+def test_a_build_asked_to_leave_the_index_for_later_publishes_none_and_is_not_current(
+    project: Project,
+) -> None:
+    """What serve does for an edit: the pages at once, no index (never an old one the
+    audit of the new pages could not vouch for); the next build makes it."""
+    from splitblog.build import build
+    from splitblog.config import load_config
+
+    corpus(project)
+    project.build()
+    project.post("2026-02-08-new", HOME, title="Newer", body="Capercaillie.\n")
+    config = load_config(project.root / "splitblog.toml")
+    result = build(config, search_later=True)
+    assert result.search_pending
+    assert project.exists(HOME, "posts/new/index.html")
+    assert not project.exists(HOME, "pagefind")  # the changed site: none until made
+    assert project.exists(PRO, "pagefind/pagefind-entry.json")  # unchanged: kept
+    again = build(config)
+    assert not again.up_to_date and not again.search_pending
+    assert "Capercaillie" in text_of(project, HOME)
+
+
+def test_the_independence_proof_sees_an_index_that_holds_another_sites_text(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the audit blinded, an indexer handed every source (not the site's pages) is
+    still caught: the index's bytes change when the other site's posts are perturbed."""
+    import html
+
+    import splitblog.audit.scan
+    import splitblog.build.sites as sites
+    from splitblog.writer import OutputFile, digest_of
+
+    corpus(project)
+    assert project.run("check").exit_code == 0  # the honest index is proven
+
+    def broken(planned, made, cache):  # type: ignore[no-untyped-def]
+        every = " ".join(s.body for s in planned.auditor.sources)  # all posts: a bug
+        page = f"<html lang=en><body><main data-pagefind-body><p>{html.escape(every)}</p></main></body></html>"
+        pages = [(m.path, m.html) for m in made if m.html is not None]
+        files = search_module.make_index([*pages, ("posts/all/index.html", page.encode())], "/")
+        return {p: OutputFile(digest_of(d), data=d) for p, d in files.items()}, []
+
+    monkeypatch.setattr(splitblog.audit.scan.SiteAudit, "scan", lambda self, path, data: [])
+    monkeypatch.setattr(sites, "index", broken)
+    result = project.run("check")
+    assert result.exit_code == 1, result.output
+    assert re.search(r"independence: professional/pagefind/\S+", result.output), result.output

@@ -1,0 +1,101 @@
+"""The search box in a real browser: headless Chromium (Debian's /usr/bin/chromium, driven
+by Playwright) on the built site served by a plain local HTTP server — type a word, see
+the post; and no request leaves the site."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from .conftest import Project
+from .test_serve_browser import TIMEOUT_MS, browser  # noqa: F401  (the module's browser)
+
+PRO, HOME = "professional", "personal"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def built(project: Project) -> Project:
+    project.post(
+        "2026-05-01-kayak",
+        HOME,
+        title="Kayaking the fjord",
+        body="We paddled past puffins at dawn.\n",
+    )
+    project.post(
+        "2026-05-02-bread", HOME, title="Sourdough notes", body="The starter smelled of apples.\n"
+    )
+    project.post(
+        "2026-05-03-work", PRO, title="Quarterly planning", body="Puffins are not on the roadmap.\n"
+    )
+    project.build()
+    return project
+
+
+@pytest.fixture
+def served(built: Project) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(built.out(HOME)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_typing_a_word_in_the_header_box_finds_the_post(page: Page, served: str) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(served + "/posts/bread/")
+    page.fill("#site-search", "puffins")
+    page.press("#site-search", "Enter")
+    page.wait_for_url("**/search/?q=puffins")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for()
+    assert result.inner_text() == "Kayaking the fjord"
+    assert result.get_attribute("href") == "/posts/kayak/"
+    titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
+    assert "Quarterly planning" not in titles  # the other site's post is in its index only
+    result.click()
+    page.wait_for_url("**/posts/kayak/")
+    assert all(url.startswith(served) for url in requests), [
+        u for u in requests if not u.startswith(served)
+    ]
+
+
+def test_typing_on_the_search_page_updates_the_results(page: Page, served: str) -> None:
+    page.goto(served + "/search/")
+    box = page.locator(".pagefind-ui__search-input")
+    box.fill("apples")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for()
+    assert result.inner_text() == "Sourdough notes"
+    box.fill("roadmap")
+    page.locator(".pagefind-ui__message").filter(has_text="No results").wait_for()
+
+
+def test_the_search_page_carries_no_preview_machinery(built: Project) -> None:
+    text = (Path(built.out(HOME)) / "search/index.html").read_text()
+    assert "EventSource" not in text and "livereload" not in text.lower()
