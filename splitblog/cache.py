@@ -55,6 +55,8 @@ ENTRIES_MEMO = "entries"  # routing's entries by source digest
 MARKDOWN_KEYS = "markdown keys"  # markdown keys by (file, site, digest, bundle files)
 TREES_MEMO = "trees"  # the writer's manifests, per site
 AUDIT_MEMO = "audit"  # the audit's per-source tokens and its automaton, per site
+BODIES_MEMO = "bodies"  # each site's bodies with their links resolved, by entry
+RELATED_MEMO = "related"  # each site's related posts, while no post's tags or title change
 
 Key = tuple[Namespace, str]
 

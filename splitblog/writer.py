@@ -19,6 +19,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -36,6 +37,7 @@ AT_FDCWD = -100
 Manifest = dict[str, tuple[str, int, int]]  # path → (digest, size, mtime_ns)
 
 
+@functools.lru_cache(maxsize=1 << 17)  # every output path, checked at several steps
 def is_safe_relpath(rel: str) -> bool:
     """True when a site-relative output path stays inside the site's folder.
 

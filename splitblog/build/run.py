@@ -244,6 +244,7 @@ def _pipeline(
         digests,
         cache_dir(config) if spares is not None else None,
         cache_dir(config) / "photos",
+        cache.memo,
     )
     with stages.lap("prepare"):
         prepared = [prepare(routing.plans[name], inputs) for name in selected]

@@ -28,6 +28,7 @@ def make_slug(text: str) -> str:
 TAG_WORDS = (("#", " sharp "), ("+", " plus "))
 
 
+@functools.lru_cache(maxsize=65536)  # asked for every tag of every post, many times a build
 def tag_slug(name: str) -> str:
     """A tag's slug: its address on a site is tags/<slug>/."""
     for char, word in TAG_WORDS:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from splitblog.content.slugs import tag_slug
 from splitblog.errors import Problem
@@ -138,23 +140,44 @@ def series_of(posts: Sequence[Entry], href: Callable[[str], str]) -> dict[str, S
 
 
 class Related:
-    """The site's posts that share the most tags with a post (newest first among equals)."""
+    """The site's posts that share the most tags with a post (newest first among equals).
 
-    def __init__(self, posts: Sequence[Entry], href: Callable[[str], str]):
+    `memo`: a dict a long-lived process (serve) passes to every build of the site; the
+    lists are kept while no post's address, title or tags changed, so an edit of a
+    post's text does not work out every post's related posts again."""
+
+    def __init__(
+        self, posts: Sequence[Entry], href: Callable[[str], str], memo: dict | None = None
+    ):
         self.posts = posts  # newest first
         self.href = href
-        self.by_tag: dict[str, list[int]] = {}
-        for index, post in enumerate(posts):
-            for slug in _slugs(post.tags):
-                self.by_tag.setdefault(slug, []).append(index)
+        signature = (href("/"), tuple((post.url, post.title, post.tags) for post in posts))
+        self.memo = memo if memo is not None else {}
+        if self.memo.get("signature") != signature:
+            self.memo.clear()
+            self.memo["signature"] = signature
+        self._by_tag: dict[str, list[int]] | None = None
+        self._position: dict[str, int] = {}
 
     def of(self, entry: Entry, limit: int = RELATED_POSTS) -> tuple[Link, ...]:
-        shared: dict[int, int] = {}
-        for slug in _slugs(entry.tags):
-            for index in self.by_tag.get(slug, ()):
-                if self.posts[index] is not entry:
-                    shared[index] = shared.get(index, 0) + 1
-        best = sorted(shared, key=lambda i: (-shared[i], i))[:limit]
+        key = (entry.url, limit)
+        if key not in self.memo:
+            self.memo[key] = self._related(entry, limit)
+        return self.memo[key]
+
+    def _related(self, entry: Entry, limit: int) -> tuple[Link, ...]:
+        if self._by_tag is None:
+            self._by_tag = {}
+            for index, post in enumerate(self.posts):
+                self._position[post.url] = index
+                for slug in _slugs(post.tags):
+                    self._by_tag.setdefault(slug, []).append(index)
+        lists = [self._by_tag.get(slug, ()) for slug in _slugs(entry.tags)]
+        # Counted in the posts' order, so that most_common (stable) keeps the newer of
+        # two posts sharing as many tags first.
+        shared = Counter(sorted(chain.from_iterable(lists)))
+        shared.pop(self._position.get(entry.url, -1), None)
+        best = [index for index, _count in shared.most_common(limit)]
         return tuple(Link(self.posts[i].title, self.href(self.posts[i].url)) for i in best)
 
 

@@ -69,6 +69,7 @@ class SitePages:
         env: Callable[[], jinja2.Environment],
         site_key: str,
         photos: SitePhotos | None = None,
+        related_memo: dict | None = None,
     ):
         self.config = config
         self.plan = plan
@@ -81,10 +82,11 @@ class SitePages:
         self.tags_by_slug = {tag.slug: tag for tag in plan.tags}
         self._views: dict[tuple[str, bool | str], PostView] = {}
         self._chrome: Any = None
+        self._shown: dict[str, tuple[str, ...]] = {}  # entry URL → its tags' names here
         # The series and related posts of the site's own posts: no other site's post is
         # in any count, list or neighbour (site/comforts.py).
         self.series = series_of(plan.posts, self.site.href)
-        self.related = Related(plan.posts, self.site.href)
+        self.related = Related(plan.posts, self.site.href, related_memo)
 
     # -- views ---------------------------------------------------------------------------
     def view(self, entry: Entry, full: bool) -> PostView:
@@ -145,7 +147,9 @@ class SitePages:
     def _shown_tags(self, entry: Entry) -> tuple[str, ...]:
         # A tag is shown by the name the site's plan gives it, which the newest post
         # spelling it decides: another post's edit can change what this post's pages show.
-        return tuple(tag.name for tag in self._tags_of(entry))
+        if entry.url not in self._shown:
+            self._shown[entry.url] = tuple(tag.name for tag in self._tags_of(entry))
+        return self._shown[entry.url]
 
     @property
     def chrome(self) -> Any:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache as memoize
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from splitblog import __version__
+from splitblog.cache import BODIES_MEMO, RELATED_MEMO
 from splitblog.config import FEED_FILES, Config, SiteConfig
 from splitblog.errors import Problem
 from splitblog.model import Entry, SitePlan
@@ -47,6 +48,9 @@ class SiteInputs:
     cache_folder: Path | None  # .splitblog/, for compiled templates and cleaned photos;
     # None when nothing may be written (check)
     photo_cache: Path | None = None  # .splitblog/photos/: read by check too, written by builds
+    # The build's memos (Cache.memo): what a long-lived process (serve) may reuse from
+    # one build of a site to the next; a fresh dict each time otherwise.
+    memo: Callable[[str, str], dict] = lambda _name, _variant: {}
 
 
 @dataclass(frozen=True)
@@ -64,24 +68,7 @@ class PreparedSite:
 
 def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     site, config = plan.site, inputs.config
-    problems: list[Problem] = []
-    bodies: dict[str, Body] = {}
-    served = functools.partial(is_served, site, frozenset(site_paths(plan, config)))
-    for entry in plan.entries:
-        body, found = finish(
-            entry,
-            inputs.store.get(entry),
-            site,
-            config,
-            inputs.links,
-            inputs.broken,
-            lambda entry, name: site.href(entry.folder + name),
-            functools.partial(inputs.store.html, entry),
-            served,
-        )
-        bodies[entry.url] = body
-        problems.extend(found)
-        problems.extend(front_matter_problems(entry))  # toc, comments, series
+    bodies, problems = _bodies(plan, inputs)
     if problems:  # pages would show stripped links: stop before anything else
         return PreparedSite(plan, None, (), {}, tuple(problems))
     photos = _photos(plan, bodies, inputs)
@@ -95,7 +82,8 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
         digest_size=16,
     ).hexdigest()
     environment = memoize(_environment(inputs, plan))
-    pages = SitePages(config, plan, bodies, view, environment, site_key, photos.photos)
+    related = inputs.memo(RELATED_MEMO, site.name)
+    pages = SitePages(config, plan, bodies, view, environment, site_key, photos.photos, related)
     tasks = tuple(pages.tasks())
     copies, copy_problems = _copies(plan, bodies, inputs, photos.handled)
     copies.update(photos.files)
@@ -111,6 +99,49 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     claimed += [(path, label) for path, (_out, label) in copies.items()]
     problems.extend(find_collisions(site.name, claimed))
     return PreparedSite(plan, pages, tasks, copies, tuple(problems))
+
+
+def _bodies(plan: SitePlan, inputs: SiteInputs) -> tuple[dict[str, Body], list[Problem]]:
+    """Each entry's body with its references resolved for the site, and what its links
+    and front matter get wrong. A body depends on its entry, its rendered Markdown and
+    what the whole build shares (the site, the configuration, the link index, the files
+    the site serves): while those are the same, a long-lived process keeps the body it
+    resolved last time (BODIES_MEMO), and an edit resolves the edited post's links alone."""
+    site, config = plan.site, inputs.config
+    paths = frozenset(site_paths(plan, config))
+    served = functools.partial(is_served, site, paths)
+    memo = inputs.memo(BODIES_MEMO, site.name)
+    shared = (site, config, inputs.links, inputs.broken, paths)
+    if memo.get("shared") != shared:
+        memo.clear()
+        memo["shared"] = shared
+    problems: list[Problem] = []
+    bodies: dict[str, Body] = {}
+    for entry in plan.entries:
+        markdown = inputs.store.key(entry)
+        load_html = functools.partial(inputs.store.html, entry)
+        kept = memo.get(entry.url)
+        if kept and kept[1] == markdown and (kept[0] is entry or kept[0] == entry):
+            body, found = replace(kept[2], load_html=load_html), kept[3]
+        else:
+            body, found = finish(
+                entry,
+                inputs.store.get(entry),
+                site,
+                config,
+                inputs.links,
+                inputs.broken,
+                lambda entry, name: site.href(entry.folder + name),
+                load_html,
+                served,
+            )
+            found = [*found, *front_matter_problems(entry)]  # toc, comments, series
+            memo[entry.url] = (entry, markdown, body, found)
+        bodies[entry.url] = body
+        problems.extend(found)
+    for gone in memo.keys() - bodies.keys() - {"shared"}:
+        del memo[gone]
+    return bodies, problems
 
 
 def _environment(inputs: SiteInputs, plan: SitePlan):  # type: ignore[no-untyped-def]
