@@ -139,6 +139,15 @@ class Project:
         return any(needle.encode() in data for data in self.files(site).values())
 
 
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Chromium, one per test module that asks for it (support/browser.py)."""
+    from .support.browser import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     proj = Project(tmp_path / "site")

@@ -255,12 +255,12 @@ def test_a_damaged_cache_is_ignored(corpus: Project, tmp_path: Path, damage: str
         assert tree(corpus.out(site)) == expected[site]
 
 
-@pytest.mark.parametrize("seed", [4, 5])
-def test_preview_rebuilds_with_a_kept_cache_equal_cold_builds(
-    corpus: Project, tmp_path: Path, seed: int
+def preview_rebuilds_equal_cold_builds(
+    corpus: Project, tmp_path: Path, edits: list[Callable[[Project, random.Random], str]], seed: int
 ) -> None:
-    """What serve does: one cache kept in memory across rebuilds (with its per-digest
-    memos of entries, Markdown keys, audit tokens and manifests), output updated in place."""
+    """What serve does: one cache kept in memory across rebuilds (with its memos of
+    entries, Markdown keys, resolved bodies, related posts, audit tokens and manifests),
+    output updated in place — after each edit, the preview equals a cold build."""
     from dataclasses import replace
 
     from splitblog.build import build, open_cache
@@ -273,8 +273,8 @@ def test_preview_rebuilds_with_a_kept_cache_equal_cold_builds(
     try:
         build(config, cache=cache, atomic=False)
         done = []
-        for step in range(6):
-            done.append(rng.choice(EDITS)(corpus, rng))
+        for step, edit in enumerate(edits):
+            done.append(edit(corpus, rng))
             config = replace(load_config(corpus.root / "splitblog.toml"), output_dir=preview)
             build(config, cache=cache, atomic=False)
             expected = cold_build(corpus, tmp_path / f"cold-{step}")
@@ -282,3 +282,41 @@ def test_preview_rebuilds_with_a_kept_cache_equal_cold_builds(
                 assert tree(preview / site) == expected[site], f"{site} differs after {done}"
     finally:
         cache.close()
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_preview_rebuilds_with_a_kept_cache_equal_cold_builds(
+    corpus: Project, tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    preview_rebuilds_equal_cold_builds(
+        corpus, tmp_path, [rng.choice(EDITS) for _ in range(6)], seed
+    )
+
+
+def test_every_kind_of_edit_once_in_a_preview(corpus: Project, tmp_path: Path) -> None:
+    """Each edit the memos could miss — a title or tags other posts' related lists show,
+    a post renamed or deleted that other posts link to, the configuration — once."""
+    preview_rebuilds_equal_cold_builds(corpus, tmp_path, EDITS, seed=8)
+
+
+def test_a_preview_follows_a_linked_post_of_the_other_site_that_moves(
+    corpus: Project, tmp_path: Path
+) -> None:
+    """A personal post links (allowed) to a professional one, which then gets a new
+    address: nothing of the personal site changed but the link index, and its page must
+    point to the new address (a body kept by its own inputs alone would keep the old)."""
+    corpus.post("2025-01-01-target", "professional", title="The Target")
+    corpus.post(
+        "2025-01-02-pointer",
+        "personal",
+        title="The Pointer",
+        body="See [the target](2025-01-01-target.md).\n",
+    )
+
+    def move_target(project: Project, rng: random.Random) -> str:
+        project.post("2025-01-01-target", "professional", title="The Target", slug="moved")
+        return "the target's slug"
+
+    preview_rebuilds_equal_cold_builds(corpus, tmp_path, [move_target], seed=9)
+    assert "/posts/moved/" in (tmp_path / "preview/personal/posts/pointer/index.html").read_text()

@@ -35,6 +35,19 @@ def corpus(project: Project) -> None:
     )
 
 
+def count_indexes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of pages of each index made from now on, in the order they are made."""
+    counts: list[int] = []
+    real = search_module.make_index
+
+    def counting(pages, prefix):  # type: ignore[no-untyped-def]
+        counts.append(len(pages))
+        return real(pages, prefix)
+
+    monkeypatch.setattr(search_module, "make_index", counting)
+    return counts
+
+
 def text_of(project: Project, site: str) -> str:
     return " ".join(
         f["content"] + " " + f["meta"].get("title", "") for f in fragments(project.out(site))
@@ -131,14 +144,7 @@ def test_the_audit_reads_inside_the_index(
 def test_the_index_is_reused_until_a_page_it_holds_changes(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[int] = []
-    real = search_module.make_index
-
-    def counting(pages, prefix):  # type: ignore[no-untyped-def]
-        calls.append(len(pages))
-        return real(pages, prefix)
-
-    monkeypatch.setattr(search_module, "make_index", counting)
+    calls = count_indexes(monkeypatch)
     corpus(project)
     project.build()
     assert sorted(calls) == [2, 2]  # two pages on each site
@@ -177,14 +183,7 @@ def test_check_makes_and_audits_the_index_writing_nothing(
     project.build()
     project.post("2026-02-07-later", HOME, title="Later", body="Chamois.\n")
     before = project.snapshot()
-    indexed: list[int] = []
-    real = search_module.make_index
-
-    def counting(pages, prefix):  # type: ignore[no-untyped-def]
-        indexed.append(len(pages))
-        return real(pages, prefix)
-
-    monkeypatch.setattr(search_module, "make_index", counting)
+    indexed = count_indexes(monkeypatch)
     result = project.run("check")
     assert result.exit_code == 0, result.output
     assert 3 in indexed  # the personal site's index made again, with the new post

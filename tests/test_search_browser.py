@@ -4,9 +4,6 @@ the post; and no request leaves the site."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,19 +11,16 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from .conftest import Project
-from .test_serve_browser import TIMEOUT_MS, browser  # noqa: F401  (the module's browser)
+from .support.browser import new_page
+from .support.http_files import serving_folder
 
 PRO, HOME = "professional", "personal"
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:  # noqa: F811
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def page(browser: Browser) -> Iterator[Page]:
+    with new_page(browser, viewport={"width": 1280, "height": 900}) as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -49,20 +43,8 @@ def built(project: Project) -> Project:
 
 @pytest.fixture
 def served(built: Project) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(built.out(HOME)))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with serving_folder(built.out(HOME)) as address:
+        yield address
 
 
 def test_typing_a_word_in_the_header_box_finds_the_post(page: Page, served: str) -> None:

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
 from .conftest import Project
-from .test_serve_browser import ARGS, CHROMIUM, TIMEOUT_MS
+from .support.browser import TIMEOUT_MS
 
 REPO = Path(__file__).parent.parent
 SITES = {"professional": "https://janedoe.com/", "personal": "https://janey.example.net/"}
@@ -66,17 +65,6 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project.post("2026-02-20-wide-table", "personal", title="A wide table", body=WIDE_TABLE)
     project.build()
     return project
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -151,19 +151,19 @@ class Related:
     ):
         self.posts = posts  # newest first
         self.href = href
+        memo = memo if memo is not None else {}
         signature = (href("/"), tuple((post.url, post.title, post.tags) for post in posts))
-        self.memo = memo if memo is not None else {}
-        if self.memo.get("signature") != signature:
-            self.memo.clear()
-            self.memo["signature"] = signature
+        if memo.get("signature") != signature:
+            memo.update(signature=signature, lists={})
+        self.lists: dict[tuple[str, int], tuple[Link, ...]] = memo["lists"]
         self._by_tag: dict[str, list[int]] | None = None
         self._position: dict[str, int] = {}
 
     def of(self, entry: Entry, limit: int = RELATED_POSTS) -> tuple[Link, ...]:
         key = (entry.url, limit)
-        if key not in self.memo:
-            self.memo[key] = self._related(entry, limit)
-        return self.memo[key]
+        if key not in self.lists:
+            self.lists[key] = self._related(entry, limit)
+        return self.lists[key]
 
     def _related(self, entry: Entry, limit: int) -> tuple[Link, ...]:
         if self._by_tag is None:

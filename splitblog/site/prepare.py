@@ -112,17 +112,16 @@ def _bodies(plan: SitePlan, inputs: SiteInputs) -> tuple[dict[str, Body], list[P
     served = functools.partial(is_served, site, paths)
     memo = inputs.memo(BODIES_MEMO, site.name)
     shared = (site, config, inputs.links, inputs.broken, paths)
-    if memo.get("shared") != shared:
-        memo.clear()
-        memo["shared"] = shared
+    before = memo.get("bodies", {}) if memo.get("shared") == shared else {}
+    kept: dict[str, tuple] = {}  # entry URL → (entry, its Markdown key, body, problems)
     problems: list[Problem] = []
     bodies: dict[str, Body] = {}
     for entry in plan.entries:
         markdown = inputs.store.key(entry)
         load_html = functools.partial(inputs.store.html, entry)
-        kept = memo.get(entry.url)
-        if kept and kept[1] == markdown and (kept[0] is entry or kept[0] == entry):
-            body, found = replace(kept[2], load_html=load_html), kept[3]
+        last = before.get(entry.url)
+        if last and last[1] == markdown and (last[0] is entry or last[0] == entry):
+            body, found = replace(last[2], load_html=load_html), last[3]
         else:
             body, found = finish(
                 entry,
@@ -136,11 +135,10 @@ def _bodies(plan: SitePlan, inputs: SiteInputs) -> tuple[dict[str, Body], list[P
                 served,
             )
             found = [*found, *front_matter_problems(entry)]  # toc, comments, series
-            memo[entry.url] = (entry, markdown, body, found)
+        kept[entry.url] = (entry, markdown, body, found)
         bodies[entry.url] = body
         problems.extend(found)
-    for gone in memo.keys() - bodies.keys() - {"shared"}:
-        del memo[gone]
+    memo.update(shared=shared, bodies=kept)  # what is gone or changed is not kept
     return bodies, problems
 
 
