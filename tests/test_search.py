@@ -238,3 +238,88 @@ def test_the_independence_proof_sees_an_index_that_holds_another_sites_text(
     result = project.run("check")
     assert result.exit_code == 1, result.output
     assert re.search(r"independence: professional/pagefind/\S+", result.output), result.output
+
+
+# --- an index in parts ------------------------------------------------------------------
+
+
+def test_the_number_of_parts_doubles_as_the_site_does() -> None:
+    pages = search_module.PART_PAGES
+    assert search_module.part_count(0) == 1
+    assert search_module.part_count(2 * pages - 1) == 1
+    assert search_module.part_count(2 * pages) == 2
+    assert search_module.part_count(4 * pages - 1) == 2
+    assert search_module.part_count(4 * pages) == 4
+    assert search_module.part_count(10**9) == search_module.MOST_PARTS
+
+
+def test_a_page_added_moves_no_other_page_between_parts() -> None:
+    paths = [f"posts/p{n}/index.html" for n in range(600)]
+    before = search_module.parts(paths)
+    after = search_module.parts([*paths, "posts/new/index.html"])
+    assert len(before) == len(after) == 4  # 600 and 601 pages: four parts each
+    changed = [n for n in after if after[n] != before.get(n)]
+    assert len(changed) == 1 and "posts/new/index.html" in after[changed[0]]
+    assert sorted(p for part in after.values() for p in part) == sorted(
+        [*paths, "posts/new/index.html"]
+    )
+    assert search_module.bundles(after) == {
+        n: "pagefind/" if i == 0 else f"pagefind/{n}/" for i, n in enumerate(sorted(after))
+    }
+
+
+def many_posts(project: Project, count: int) -> list[str]:
+    """`count` personal posts, each with a word of its own (`uniq<n>word`)."""
+    for n in range(count):
+        project.post(
+            f"2026-03-{n + 1:02d}-walk{n}", HOME, title=f"Walk {n}", body=f"Uniq{n}word trail.\n"
+        )
+    return [f"posts/walk{n}/index.html" for n in range(count)]
+
+
+def test_a_large_sites_index_comes_in_parts_the_search_page_merges(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "PART_PAGES", 2)  # 12 posts: four parts
+    paths = many_posts(project, 12)
+    project.build()
+    root = project.out(HOME)
+    folders = search_module.bundles(search_module.parts(paths))
+    assert len(folders) == 4
+    merged = [f"/{folder}" for folder in list(folders.values())[1:]]
+    page = (root / "search/index.html").read_text()
+    for folder in merged:
+        assert f'{{"bundlePath": "{folder}"}}' in page
+    # Only the first part carries Pagefind's library and UI; each part has its own entry.
+    for folder in folders.values():
+        assert (root / folder / "pagefind-entry.json").is_file()
+    for folder in list(folders.values())[1:]:
+        shipped = {p.name for p in (root / folder).iterdir() if p.is_file()}
+        assert not shipped & {"pagefind.js", "pagefind-ui.js", "wasm.en.pagefind"}, shipped
+    assert (root / "pagefind/pagefind-ui.js").is_file()
+    # Every post is in exactly one part, with its own words.
+    urls = sorted(f["url"] for f in fragments(root))
+    assert urls == sorted(f"/posts/walk{n}/" for n in range(12))
+    assert {stem(f"uniq{n}word") for n in range(12)} <= words(root)
+
+
+def test_an_edit_remakes_the_one_part_of_the_edited_post_and_equals_a_cold_build(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    monkeypatch.setattr(search_module, "PART_PAGES", 2)
+    paths = many_posts(project, 12)
+    project.build()
+    by_number = search_module.parts(paths)
+    calls = count_indexes(monkeypatch)
+    project.post("2026-03-05-walk4", HOME, title="Walk 4", body="Uniq4word changed marmotte.\n")
+    project.build()
+    edited = next(part for part in by_number.values() if "posts/walk4/index.html" in part)
+    assert calls == [len(edited)]  # that part alone, of its pages
+    assert stem("marmotte") in words(project.out(HOME))
+    incremental = project.files(HOME)
+    shutil.rmtree(project.root / "public")
+    shutil.rmtree(project.root / ".splitblog", ignore_errors=True)
+    project.build()
+    assert project.files(HOME) == incremental

@@ -81,3 +81,34 @@ def test_typing_on_the_search_page_updates_the_results(page: Page, served: str) 
 def test_the_search_page_carries_no_preview_machinery(built: Project) -> None:
     text = (Path(built.out(HOME)) / "search/index.html").read_text()
     assert "EventSource" not in text and "livereload" not in text.lower()
+
+
+def test_a_site_whose_index_comes_in_parts_finds_a_post_of_every_part(
+    project: Project, page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from splitblog.site import search
+
+    monkeypatch.setattr(search, "PART_PAGES", 2)  # twelve posts: four parts
+    for n in range(12):
+        project.post(
+            f"2026-06-{n + 1:02d}-walk{n}", HOME, title=f"Walk {n}", body=f"Uniq{n}word trail.\n"
+        )
+    project.build()
+    by_number = search.parts(f"posts/walk{n}/index.html" for n in range(12))
+    assert len(by_number) == 4
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    with serving_folder(project.out(HOME)) as address:
+        page.goto(address + "/search/")
+        box = page.locator(".pagefind-ui__search-input")
+        for paths in by_number.values():  # a post of each part, the first and the merged
+            n = int(paths[0].removeprefix("posts/walk").removesuffix("/index.html"))
+            box.fill(f"uniq{n}word")
+            message = page.locator(".pagefind-ui__message")
+            message.filter(has_text=f"1 result for uniq{n}word").wait_for()
+            result = page.locator(".pagefind-ui__result-link").first
+            assert result.inner_text() == f"Walk {n}"
+            assert result.get_attribute("href") == f"/posts/walk{n}/"
+        box.fill("trail")  # a word of every post: results from all four parts at once
+        page.locator(".pagefind-ui__message").filter(has_text="12 results for trail").wait_for()
+    assert not missing, missing  # every part is whole: nothing it asks for is absent

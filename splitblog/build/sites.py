@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from splitblog.cache import AUDIT, AUDIT_MEMO, PAGES, SEARCH, TREES_MEMO, Cache
 from splitblog.config import Config
 from splitblog.errors import Problem
 from splitblog.model import BuildOptions, Source
+from splitblog.parallel import workers
 from splitblog.site.prepare import PreparedSite
 from splitblog.theming import theme_parts
 from splitblog.writer import OutputFile, Patch, SiteTrees, digest_of
@@ -46,12 +48,33 @@ class SiteReport:
 
 
 @dataclass(frozen=True)
-class SearchPlan:
-    """The site's search index to make, or the one the last build made of the same pages."""
+class SearchPart:
+    """One part of the site's search index (site/search.py): its pages, and the files the
+    last build made of the same pages, when it did."""
 
+    bundle: str  # where it is published: pagefind/ or pagefind/<number>/
+    paths: tuple[str, ...]
     key: str
-    cached: Mapping[str, bytes] | None
+    cached: Mapping[str, bytes] | None  # as make_index returns them, under pagefind/
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """The site's search index: the parts to make, and those the last build made."""
+
+    parts: tuple[SearchPart, ...]
     later: bool = False  # a preview's edit: made by the build after this one (serve)
+
+    @property
+    def unmade(self) -> frozenset[str]:
+        """The pages whose part is to be made now (their HTML is kept for it)."""
+        if self.later:
+            return frozenset()
+        return frozenset(p for part in self.parts if part.cached is None for p in part.paths)
+
+    @property
+    def pending(self) -> bool:
+        return self.later and any(part.cached is None for part in self.parts)
 
 
 @dataclass(frozen=True)
@@ -141,15 +164,20 @@ def plan(
 
 
 def _search_plan(prepared: PreparedSite, cache: Cache, key: str, later: bool) -> SearchPlan | None:
-    from splitblog.site.search import index_key
+    from splitblog.site.search import bundles, index_key, parts
 
     pages = prepared.pages
     if pages is None or not pages.site_view.search_href:
         return None
-    indexed = [(task.path, task.key) for task in prepared.tasks if task.indexed]
-    wanted = index_key(indexed, prepared.plan.site.path_prefix)
-    have = cache.get(SEARCH, key)
-    return SearchPlan(wanted, have["files"] if have and have.get("key") == wanted else None, later)
+    task_keys = {task.path: task.key for task in prepared.tasks if task.indexed}
+    made: Mapping[str, Mapping[str, bytes]] = (cache.get(SEARCH, key) or {}).get("parts", {})
+    by_number = parts(task_keys)
+    folders = bundles(by_number)
+    found = []
+    for number, paths in by_number.items():
+        wanted = index_key([(p, task_keys[p]) for p in paths], prepared.plan.site.path_prefix)
+        found.append(SearchPart(folders[number], paths, wanted, made.get(wanted)))
+    return SearchPlan(tuple(found), later)
 
 
 def make(planned: PlannedSite, index: int) -> Made:
@@ -164,7 +192,7 @@ def make(planned: PlannedSite, index: int) -> Made:
     if planned.patch is not None and not findings:
         entry = planned.patch.put(task.path, OutputFile(digest, data=data))
     search = planned.search
-    keep = task.indexed and search is not None and search.cached is None and not search.later
+    keep = task.indexed and search is not None and task.path in search.unmade
     return Made(task.path, digest, hits, findings, entry, data if keep else None)
 
 
@@ -172,42 +200,59 @@ def index(
     planned: PlannedSite, made: Sequence[Made], cache: Cache
 ) -> tuple[dict[str, OutputFile], list[Problem]]:
     """The site's search index, made from its own posts and pages (those rendered now,
-    and the unchanged ones as the live tree holds them) — or the last build's, when the
-    same pages were indexed. Not made when a page failed the audit: the build stops; nor
-    in a preview's build asked to leave it for later (the site has no index until then:
-    never an old one, which the audit of the new pages could not vouch for)."""
+    and the unchanged ones as the live tree holds them): each part whose pages changed
+    made again, the others as the last build made them. Not made when a page failed the
+    audit: the build stops; nor in a preview's build asked to leave it for later (the
+    site has no index until then: never an old one, which the audit of the new pages
+    could not vouch for)."""
     search = planned.search
     if search is None or any(result.findings for result in made):
         return {}, []
-    files = search.cached
-    if files is None and search.later:
+    if search.pending:
         return {}, []  # left out until the next build makes it (BuildResult.search_pending)
-    if files is None:
-        from splitblog.site.search import SearchError, make_index
+    from splitblog.site.search import SearchError, make_index, placed
 
-        indexed = {task.path for task in planned.prepared.tasks if task.indexed}
-        pages = [(m.path, m.html) for m in made if m.html is not None]
-        for path in sorted(indexed & planned.kept.keys()):
-            assert planned.trees is not None  # unchanged pages exist only when writing
-            pages.append((path, (planned.trees.live / path).read_bytes()))
-        site = planned.prepared.plan.site
-        try:
-            files = make_index(pages, site.path_prefix)
-        except (SearchError, OSError) as exc:
-            return {}, [
-                Problem(
-                    f"the search index of {site.name} cannot be made: {exc}",
-                    hint=f"or set sites.{site.name}.search = false",
-                )
-            ]
-        cache.put(SEARCH, planned.cache_key, {"key": search.key, "files": files})
-    return {path: OutputFile(digest_of(data), data=data) for path, data in files.items()}, []
+    site = planned.prepared.plan.site
+    rendered = {m.path: m.html for m in made if m.html is not None}
+
+    def page(path: str) -> bytes:
+        if path in rendered:
+            return rendered[path]
+        assert planned.trees is not None  # unchanged pages exist only when writing
+        return (planned.trees.live / path).read_bytes()
+
+    def make(part: SearchPart) -> Mapping[str, bytes]:
+        if part.cached is not None:
+            return part.cached
+        return make_index([(path, page(path)) for path in part.paths], site.path_prefix)
+
+    try:
+        # Each part is Pagefind in a process of its own: threads are enough to keep every
+        # core busy, and they see what this process has (no copy, no pickling).
+        with ThreadPoolExecutor(workers()) as pool:
+            made_parts = list(pool.map(make, search.parts))
+    except (SearchError, OSError) as exc:
+        return {}, [
+            Problem(
+                f"the search index of {site.name} cannot be made: {exc}",
+                hint=f"or set sites.{site.name}.search = false",
+            )
+        ]
+    cache.put(
+        SEARCH,
+        planned.cache_key,
+        {"parts": {part.key: files for part, files in zip(search.parts, made_parts, strict=True)}},
+    )
+    published: dict[str, OutputFile] = {}
+    for part, files in zip(search.parts, made_parts, strict=True):
+        for path, data in placed(files, part.bundle).items():
+            published[path] = OutputFile(digest_of(data), data=data)
+    return published, []
 
 
 def search_pending(planned: PlannedSite) -> bool:
     """Whether this build left the site's index for the next one to make."""
-    search = planned.search
-    return search is not None and search.cached is None and search.later
+    return planned.search is not None and planned.search.pending
 
 
 def conclude(

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from splitblog.config import FEED_FILES, Config
 from splitblog.content.slugs import tag_slug
 from splitblog.model import Entry, ListPage, SitePlan, TagPlan
-from splitblog.site import feeds
+from splitblog.site import feeds, search
 from splitblog.site.aliases import MOVED, alias_key, redirect_page
 from splitblog.site.bodies import Body
 from splitblog.site.comforts import (
@@ -196,7 +196,7 @@ class SitePages:
             )
         )
         if self.site_view.search_href:
-            tasks.append(self._search_task())
+            tasks.append(self._search_task([task.path for task in tasks if task.indexed]))
         tasks.extend(self._feed_tasks())
         tasks.append(self._sitemap_task())
         tasks.append(
@@ -243,13 +243,19 @@ class SitePages:
 
         return PageTask(entry.output_path, key, render, indexed=True)
 
-    def _search_task(self) -> PageTask:
-        """The search page: Pagefind's UI over the site's own index (site/search.py)."""
+    def _search_task(self, indexed: list[str]) -> PageTask:
+        """The search page: Pagefind's UI over the site's own index (site/search.py),
+        its first part, merging the others."""
+        found = search.bundles(search.parts(indexed))
+        merged = [self.site.href(folder) for folder in list(found.values())[1:]]
         return PageTask(
             "search/index.html",
-            _key(self.site_key, "search"),
+            _key(self.site_key, "search", merged),
             lambda: self.render(
-                "search.html", title=TITLE_SEARCH, page_url=self.site.url("search/")
+                "search.html",
+                title=TITLE_SEARCH,
+                page_url=self.site.url("search/"),
+                search_parts=[{"bundlePath": href} for href in merged],
             ),
         )
 

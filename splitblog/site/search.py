@@ -8,6 +8,13 @@ Its files are returned as bytes and published like every other output file: audi
 (audit/reading.py reads inside Pagefind's compressed fragments and index) and covered
 by the independence proof. Pagefind's output depends only on the pages it is given (its
 file names are content hashes), so the same pages give the same index.
+
+A large site's index is made in parts, which the search page merges (Pagefind's
+`mergeIndex`): each page belongs to one part by a hash of its path, so an edited post
+remakes the index of the few pages of its part, not of the whole site — Pagefind has no
+incremental mode, and its time and memory grow with the pages it is given (about 5 ms
+and 0.3 MB a page: bench/RESULTS.md). The first part is at pagefind/ with Pagefind's
+library and UI; each other part at pagefind/<number>/ holds its index alone.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -31,6 +38,16 @@ PUBLISHED = re.compile(
     r"|wasm\.[\w-]+\.pagefind|pagefind\.[\w-]+\.pf_meta"
     r"|(?:fragment|index|filter)/[\w-]+\.pf_(?:fragment|index|filter)"
 )
+# What a part other than the first needs: its index alone (the first part's library and
+# WebAssembly search every part).
+PART_PUBLISHED = re.compile(
+    r"pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta"
+    r"|(?:fragment|index|filter)/[\w-]+\.pf_(?:fragment|index|filter)"
+)
+# About how many pages one part of an index holds. The number of parts is a power of two
+# that doubles as the site does, so pages move between parts only when it doubles.
+PART_PAGES = 128
+MOST_PARTS = 256
 TIMEOUT = 900  # seconds: far more than 4,000 posts take (bench/RESULTS.md)
 
 
@@ -55,6 +72,46 @@ def index_key(pages: Sequence[tuple[str, str]], prefix: str) -> str:
     site lives, and the engine."""
     parts = repr((engine_key(), prefix, sorted(pages)))
     return hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
+
+
+def part_count(pages: int) -> int:
+    """How many parts an index of `pages` pages is made in: 1 up to 2 × PART_PAGES."""
+    count = 1
+    while count < MOST_PARTS and count * 2 * PART_PAGES <= pages:
+        count *= 2
+    return count
+
+
+def parts(paths: Iterable[str]) -> dict[int, tuple[str, ...]]:
+    """The pages of a site's index by part: part number → its pages' paths (sorted);
+    a part no page falls in is left out."""
+    ordered = sorted(set(paths))
+    count = part_count(len(ordered))
+    found: dict[int, list[str]] = {}
+    for path in ordered:
+        number = int.from_bytes(hashlib.blake2b(path.encode(), digest_size=4).digest()) % count
+        found.setdefault(number, []).append(path)
+    return {number: tuple(found[number]) for number in sorted(found)}
+
+
+def bundles(numbers: Iterable[int]) -> dict[int, str]:
+    """Where each part is published (site-relative folder): the first at pagefind/, the
+    others at pagefind/<number>/."""
+    ordered = sorted(numbers)
+    return {n: BUNDLE if i == 0 else f"{BUNDLE}{n}/" for i, n in enumerate(ordered)}
+
+
+def placed(files: Mapping[str, bytes], bundle: str) -> dict[str, bytes]:
+    """An index's files (as make_index returns them, under pagefind/) as the part
+    published at `bundle` holds them: all of them at pagefind/, only its index elsewhere."""
+    if bundle == BUNDLE:
+        return dict(files)
+    kept = {}
+    for path, data in files.items():
+        rel = path.removeprefix(BUNDLE)
+        if PART_PUBLISHED.fullmatch(rel):
+            kept[bundle + rel] = data
+    return kept
 
 
 def _executable() -> Path:

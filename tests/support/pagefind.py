@@ -43,17 +43,19 @@ def readable(rel: str, data: bytes) -> bytes:
 
 
 def fragments(root: Path) -> list[dict]:
-    """Every page of a site's index: its URL, text and title (from the fragments)."""
+    """Every page of a site's index, in all its parts: its URL, text and title (from the
+    fragments)."""
     return [
         json.loads(gzip.decompress(f.read_bytes()).removeprefix(PAGEFIND_MAGIC))
-        for f in sorted((root / "pagefind" / "fragment").glob("*.pf_fragment"))
+        for f in sorted((root / "pagefind").glob("**/fragment/*.pf_fragment"))
     ]
 
 
 def words(root: Path) -> set[str]:
-    """Every word of a site's index (as Pagefind stores them: stemmed, lower case)."""
+    """Every word of a site's index, in all its parts (as Pagefind stores them: stemmed,
+    lower case)."""
     found: set[str] = set()
-    for f in sorted((root / "pagefind" / "index").glob("*.pf_index")):
+    for f in sorted((root / "pagefind").glob("**/index/*.pf_index")):
         found |= set(cbor_strings(gzip.decompress(f.read_bytes()).removeprefix(PAGEFIND_MAGIC)))
     return found
 
