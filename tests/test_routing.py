@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urljoin
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from splitblog.config import Config, SiteConfig
 from splitblog.content.only import parse as parse_blocks
 from splitblog.model import BuildOptions, Override, Source
-from splitblog.routing.links import Ref, Resolution, canonical_url, classify, resolve
+from splitblog.routing.links import (
+    Ref,
+    Resolution,
+    canonical_url,
+    classify,
+    owner_of,
+    place_of,
+    resolve,
+)
 from splitblog.routing.plan import AUDIENCE, DRAFT, EMPTY, FUTURE, paginate, route, site_text
 
 from .support.plans import NOW, source
@@ -189,3 +201,35 @@ def test_canonical_needs_allow() -> None:
     assert canonical_url(post, pro, CONFIG, routing.links) is None
     other = Source(**{**post.__dict__, "canonical": "personal"})
     assert "policy denies" in str(canonical_url(other, pro, CONFIG, routing.links))
+
+
+# An absolute http(s) address skips urljoin when its site is looked up (place_of): the
+# site it leads to must be the one the join would have given, for any spelling of it.
+ADDRESS_CHARS = st.sampled_from(
+    list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    + list("./-_~%:@;?#&=+!$,'()*[]\\ \t")
+    + ["%2e", "%2F", "..", "//", "home.example.net", "pro.example.com"]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    scheme=st.sampled_from(["http://", "https://", "HTTPS://", "hTTp://"]),
+    rest=st.lists(ADDRESS_CHARS, max_size=14).map("".join),
+    page=st.sampled_from(["https://pro.example.com/posts/a/", "https://home.example.net/blog/x/"]),
+)
+def test_an_absolute_address_leads_where_its_join_leads(scheme: str, rest: str, page: str) -> None:
+    address = scheme + rest
+    site = SITES[0] if "pro." in page else SITES[1]
+    try:
+        joined = owner_of(urljoin(page, address), CONFIG)
+    except ValueError:  # urljoin refuses it (a bad IPv6 host): it leads nowhere
+        joined = None
+    expected = (
+        ("outside", "")
+        if joined is None
+        else (
+            ("this site", site.name) if joined.name == site.name else ("another site", joined.name)
+        )
+    )
+    assert place_of(address, page, site, CONFIG) == expected

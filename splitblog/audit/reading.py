@@ -430,15 +430,23 @@ def cbor_strings(data: bytes) -> list[str]:
     while items and pos < end:
         items -= 1
         head = data[pos]
-        major, info = head >> 5, head & 0x1F
         pos += 1
+        if head < 0x18:  # a small unsigned integer, most of an index: nothing to read
+            continue
+        major, info = head >> 5, head & 0x1F
         if info < 24:
             value = info
+        elif info == 24:  # one byte, then two: read without a call (most of the rest)
+            value = data[pos]
+            pos += 1
+        elif info == 25:
+            value = data[pos] << 8 | data[pos + 1]
+            pos += 2
         elif info <= 27:
             size = 1 << (info - 24)
-            value = int.from_bytes(data[pos : pos + size], "big")
             if pos + size > end:
                 raise IndexError("truncated")
+            value = int.from_bytes(data[pos : pos + size], "big")
             pos += size
         elif info == 31 and major in (2, 3, 4, 5):
             raise ValueError("indefinite lengths are not written by Pagefind")

@@ -7,7 +7,9 @@ link, or a problem. It returns URLs, never posts.
 
 from __future__ import annotations
 
+import functools
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -204,6 +206,7 @@ def owner_of(address: str, config: Config) -> SiteConfig | None:
     return best
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the sites' own base URLs, asked for every link
 def _host_and_path(address: str) -> tuple[str | None, str]:
     try:
         parts = urlsplit(address)
@@ -223,12 +226,22 @@ def _host_and_path(address: str) -> tuple[str | None, str]:
 
 
 Place = Literal["this site", "another site", "outside"]
+# With a host: "https://" alone or "https:///x" are relative to the page for urljoin (and
+# the tabs and line breaks it drops could hide where the host begins).
+ABSOLUTE_HTTP = re.compile(r"https?://[^/?#\\\t\r\n]", re.IGNORECASE)
 
 
 def place_of(address: str, page_url: str, site: SiteConfig, config: Config) -> tuple[Place, str]:
     """Where an address written on a page of `site` (at absolute `page_url`) leads: to
     this site, to another site of the project (its name), or outside the project."""
-    owner = owner_of(urljoin(page_url, address), config)
+    # An absolute http(s) address with a host is its own join (urljoin only splits and
+    # reassembles it): most links of a post are, and urljoin is a good part of resolving
+    # them (tests/test_routing.py compares the two on any spelling).
+    try:
+        absolute = address if ABSOLUTE_HTTP.match(address) else urljoin(page_url, address)
+    except ValueError:  # "http://[oops": no address a browser could follow
+        return "outside", ""
+    owner = owner_of(absolute, config)
     if owner is None:
         return "outside", ""
     if owner.name == site.name:
