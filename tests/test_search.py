@@ -231,7 +231,7 @@ def test_the_independence_proof_sees_an_index_that_holds_another_sites_text(
         page = f"<html lang=en><body><main data-pagefind-body><p>{html.escape(every)}</p></main></body></html>"
         pages = [(m.path, m.html) for m in made if m.html is not None]
         files = search_module.make_index([*pages, ("posts/all/index.html", page.encode())], "/")
-        return {p: OutputFile(digest_of(d), data=d) for p, d in files.items()}, []
+        return sites.SearchIndex({p: OutputFile(digest_of(d), data=d) for p, d in files.items()})
 
     monkeypatch.setattr(splitblog.audit.scan.SiteAudit, "scan", lambda self, path, data: [])
     monkeypatch.setattr(sites, "index", broken)
@@ -323,3 +323,31 @@ def test_an_edit_remakes_the_one_part_of_the_edited_post_and_equals_a_cold_build
     shutil.rmtree(project.root / ".splitblog", ignore_errors=True)
     project.build()
     assert project.files(HOME) == incremental
+
+
+def test_the_audit_reads_inside_every_part_of_the_index(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part made wrong (here the last of four, the one Pagefind may finish first or
+    last) is caught like the first: each part is audited as it comes."""
+    monkeypatch.setattr(search_module, "PART_PAGES", 2)
+    paths = many_posts(project, 12)
+    project.post("2026-04-01-pricing", PRO, title="Pricing tiers", body="Xylophonist.\n")
+    by_number = search_module.parts(paths)
+    last = by_number[max(by_number)]  # not the first part: at pagefind/<number>/
+    real = search_module.make_index
+
+    def leaky(pages, prefix):  # type: ignore[no-untyped-def]
+        if sorted(path for path, _data in pages) != sorted(last):
+            return real(pages, prefix)
+        page = b"<html lang=en><body><main data-pagefind-body><h1>Pricing tiers</h1></main></body></html>"
+        return real([*pages, ("posts/pricing/index.html", page)], prefix)
+
+    monkeypatch.setattr(search_module, "make_index", leaky)
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert re.search(
+        r"audit: personal/pagefind/\d+/fragment/\S+\.pf_fragment contains \"Pricing tiers\"",
+        result.output,
+    ), result.output
+    assert not project.out(HOME).exists()

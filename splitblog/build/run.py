@@ -265,11 +265,11 @@ def _pipeline(
         searched = {s.prepared.name: sites.index(s, made[s.prepared.name], cache) for s in planned}
     if pending is not None:
         pending.extend(sites.search_pending(s) for s in planned)
-    for name, (_index, found) in searched.items():
-        of_site(name, found)
+    for name, index in searched.items():
+        of_site(name, index.problems)
     with stages.lap("audit"):
         audited = [
-            sites.conclude(site, made[site.prepared.name], cache, searched[site.prepared.name][0])
+            sites.conclude(site, made[site.prepared.name], cache, searched[site.prepared.name])
             for site in planned
         ]
     for site in audited:

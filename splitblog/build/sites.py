@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,9 +196,17 @@ def make(planned: PlannedSite, index: int) -> Made:
     return Made(task.path, digest, hits, findings, entry, data if keep else None)
 
 
-def index(
-    planned: PlannedSite, made: Sequence[Made], cache: Cache
-) -> tuple[dict[str, OutputFile], list[Problem]]:
+@dataclass(frozen=True)
+class SearchIndex:
+    """A site's search index as this build has it: its files, the audit's hits in the
+    parts made now (scanned while Pagefind made the others), and what went wrong."""
+
+    files: Mapping[str, OutputFile] = field(default_factory=dict)
+    hits: Mapping[tuple[str, str], Hits] = field(default_factory=dict)  # (path, digest) →
+    problems: tuple[Problem, ...] = ()
+
+
+def index(planned: PlannedSite, made: Sequence[Made], cache: Cache) -> SearchIndex:
     """The site's search index, made from its own posts and pages (those rendered now,
     and the unchanged ones as the live tree holds them): each part whose pages changed
     made again, the others as the last build made them. Not made when a page failed the
@@ -207,9 +215,9 @@ def index(
     could not vouch for)."""
     search = planned.search
     if search is None or any(result.findings for result in made):
-        return {}, []
+        return SearchIndex()
     if search.pending:
-        return {}, []  # left out until the next build makes it (BuildResult.search_pending)
+        return SearchIndex()  # left until the next build makes it (BuildResult.search_pending)
     from splitblog.site.search import SearchError, make_index, placed
 
     site = planned.prepared.plan.site
@@ -226,28 +234,39 @@ def index(
             return part.cached
         return make_index([(path, page(path)) for path in part.paths], site.path_prefix)
 
+    made_parts: dict[int, Mapping[str, bytes]] = {}  # by the part's place in search.parts
+    published: dict[str, OutputFile] = {}
+    hits: dict[tuple[str, str], Hits] = {}
+    # Each part is Pagefind in a process of its own: threads are enough to keep every core
+    # busy, and they see what this process has (no copy, no pickling). This thread audits
+    # each part as it comes, while the others are being made.
+    pool = ThreadPoolExecutor(workers())
     try:
-        # Each part is Pagefind in a process of its own: threads are enough to keep every
-        # core busy, and they see what this process has (no copy, no pickling).
-        with ThreadPoolExecutor(workers()) as pool:
-            made_parts = list(pool.map(make, search.parts))
+        running = {pool.submit(make, part): n for n, part in enumerate(search.parts)}
+        for done in as_completed(running):
+            part = search.parts[running[done]]
+            made_parts[running[done]] = done.result()
+            for path, data in placed(made_parts[running[done]], part.bundle).items():
+                out = published[path] = OutputFile(digest_of(data), data=data)
+                if part.cached is None:
+                    hits[(path, out.digest)] = planned.auditor.scan(path, data)
     except (SearchError, OSError) as exc:
-        return {}, [
-            Problem(
-                f"the search index of {site.name} cannot be made: {exc}",
-                hint=f"or set sites.{site.name}.search = false",
+        return SearchIndex(
+            problems=(
+                Problem(
+                    f"the search index of {site.name} cannot be made: {exc}",
+                    hint=f"or set sites.{site.name}.search = false",
+                ),
             )
-        ]
+        )
+    finally:
+        pool.shutdown(cancel_futures=True)  # after a failure, the parts not begun
     cache.put(
         SEARCH,
         planned.cache_key,
-        {"parts": {part.key: files for part, files in zip(search.parts, made_parts, strict=True)}},
+        {"parts": {part.key: made_parts[n] for n, part in enumerate(search.parts)}},
     )
-    published: dict[str, OutputFile] = {}
-    for part, files in zip(search.parts, made_parts, strict=True):
-        for path, data in placed(files, part.bundle).items():
-            published[path] = OutputFile(digest_of(data), data=data)
-    return published, []
+    return SearchIndex(dict(sorted(published.items())), hits)
 
 
 def search_pending(planned: PlannedSite) -> bool:
@@ -259,15 +278,17 @@ def conclude(
     planned: PlannedSite,
     made: Sequence[Made],
     cache: Cache,
-    extra: Mapping[str, OutputFile] | None = None,
+    searched: SearchIndex | None = None,
 ) -> AuditedSite:
-    """Audit what was not made now (copied files, unchanged pages, `extra`: the search
-    index), and remember the pages' keys and the audit's hits for the next build."""
+    """Audit what was not made now (copied files, unchanged pages, the search index: the
+    parts made now are scanned already), and remember the pages' keys and the audit's
+    hits for the next build."""
     auditor, prepared = planned.auditor, planned.prepared
     problems: list[Problem] = []
     files: dict[str, OutputFile] = {p: OutputFile(d) for p, (_k, d) in planned.kept.items()}
     files.update({path: out for path, (out, _label) in prepared.copies.items()})
-    files.update(extra or {})
+    searched = searched or SearchIndex()
+    files.update(searched.files)
     keys = dict(planned.kept)
     task_keys = {task.path: task.key for task in prepared.tasks}
     audit_cache: dict[str, Any] = cache.get(AUDIT, planned.cache_key) or {}
@@ -281,7 +302,9 @@ def conclude(
         problems.extend(result.findings)
     for path in sorted(files.keys() - by_path.keys()):
         out = files[path]
-        hits = known.get((path, out.digest))
+        hits = searched.hits.get((path, out.digest))
+        if hits is None:
+            hits = known.get((path, out.digest))
         data = None
         if hits is None:
             data = _read(planned, path, out)
