@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import pstats
 import statistics
 import time
@@ -34,6 +35,7 @@ def main() -> None:
     cache = open_cache(config, keep=True)
     started = time.perf_counter()
     build(config, cache=cache, atomic=False)
+    gc.freeze()
     print(f"first build: {time.perf_counter() - started:.1f} s")
     posts = sorted((project / "content/posts").glob("*.md"))
     post = posts[len(posts) // 2]
@@ -50,6 +52,7 @@ def main() -> None:
             if last:
                 profile.disable()
             seconds.append(time.perf_counter() - started)
+            gc.freeze()  # as serve does after each build (preview/serve.py)
             stages = "  ".join(f"{stage} {s:.2f}" for stage, s in result.timings)
             print(f"edit {n}: {seconds[-1]:.3f} s  ({stages})")
     finally:

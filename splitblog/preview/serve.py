@@ -84,15 +84,14 @@ def preview_config(config: Config, output: Path, ports: Mapping[str, int], host:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection during a rebuild, and what outlives it — the cache
-    the server keeps between builds — frozen out of later collections: a full
-    collection over that cache cost a rebuild as much as its own work."""
-    gc.disable()
+def _frozen_after() -> Iterator[None]:
+    """What outlives a rebuild — the cache the server keeps between builds — frozen out
+    of later collections (a build pauses the collector while it runs: build/run.py): a
+    full collection over that cache, in the first request after the build, cost as much
+    as the rebuild's own work."""
     try:
         yield
     finally:
-        gc.enable()
         gc.freeze()
 
 
@@ -146,7 +145,7 @@ class Previewer:
     def _build(self, changed: set[Path], progress: Progress | None) -> BuildState:
         try:
             self._reload_config()  # each time: a broken one stays an error until fixed
-            with _collector_paused():
+            with _frozen_after():
                 result = build(
                     self.preview,
                     BuildOptions(drafts=self.options.drafts, future=self.options.future),
@@ -175,7 +174,7 @@ class Previewer:
         changed); a failure is shown like any other and returned."""
         self.search_pending = False
         try:
-            with _collector_paused():
+            with _frozen_after():
                 build(
                     self.preview,
                     BuildOptions(drafts=self.options.drafts, future=self.options.future),
