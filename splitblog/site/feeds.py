@@ -6,6 +6,7 @@ absolute URLs: a feed reader has no page to resolve relative ones against.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -25,6 +26,10 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+# A post is in several feeds (Atom, RSS and JSON; the site's and each of its tags'), and a
+# preview renders them again after every edit of a post they hold: each post's content is
+# made absolute once per process.
+@functools.lru_cache(maxsize=2048)
 def absolutize(markup: str, page_url: str) -> str:
     """Every address in `markup` (href, src, srcset, poster … any quoting: the one
     tokenizer of site/html_addresses.py) made absolute against the page's absolute URL."""
