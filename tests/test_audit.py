@@ -336,6 +336,35 @@ def test_a_foreign_title_that_is_also_own_text_is_no_finding(project: Project) -
     project.build()
 
 
+def test_a_preview_asks_again_once_the_own_post_that_explained_a_hit_changes(
+    project: Project,
+) -> None:
+    """A long-lived preview remembers which own post explained a hit; the static file
+    that holds the foreign title does not change, the post does: the answer cannot
+    stand, and the next rebuild stops on the file."""
+    from splitblog.build import build, open_cache
+    from splitblog.config import load_config
+    from splitblog.errors import AuditError
+
+    project.post("2026-01-01-a", PRO, title="Pricing", body="We talk about Team Offsite Plans.\n")
+    project.post("2026-01-02-b", HOME, title="Team Offsite Plans")
+    project.write("static/professional/notes.txt", "Agenda: Team Offsite Plans\n")
+    config = load_config(project.root / "splitblog.toml")
+    cache = open_cache(config, keep=True)
+    try:
+        build(config, cache=cache, atomic=False)  # explained by the pricing post
+        project.post("2026-01-01-a", PRO, title="Pricing", body="We talk about budgets.\n")
+        with pytest.raises(AuditError) as raised:
+            build(config, cache=cache, atomic=False)
+    finally:
+        cache.close()
+    [problem] = raised.value.problems
+    assert problem.message.startswith(
+        'audit: professional/notes.txt contains "Team Offsite Plans", the title of '
+        "content/posts/2026-01-02-b.md"
+    ), problem.message
+
+
 # -- photos: metadata left in a published photo ----------------------------------------------
 def test_photo_metadata_the_stripping_let_through_is_stopped(
     project: Project, monkeypatch: pytest.MonkeyPatch

@@ -37,6 +37,7 @@ from splitblog.audit.tokens import (
     Shown,
     Token,
     TokenMaker,
+    own_piece_key,
     own_pieces,
     published_on,
     shown,
@@ -84,8 +85,13 @@ class SiteAudit:
                     memo[key] = shown(source, site.name)
                 self.own[source.key] = memo[key]
         pieces_memo = memo.setdefault(("own text memo", site.name), {})
-        used.add(("own text memo", site.name))
-        self.own_text = OwnText(own_pieces(site, sources, self.own, shipped_theme, pieces_memo))
+        explained = memo.setdefault(("own text explained", site.name), {})
+        used |= {("own text memo", site.name), ("own text explained", site.name)}
+        self.own_text = OwnText(
+            own_pieces(site, sources, self.own, shipped_theme, pieces_memo),
+            explained,
+            frozenset(own_piece_key(site, s) for s in sources if s.key in self.own),
+        )
         maker = TokenMaker(config, site, self.own, self.own_text, memo)
         self.tokens = maker.make(sources)
         used |= maker.used

@@ -31,7 +31,7 @@ import calendar
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -492,12 +492,24 @@ class OwnText:
     """Everything the site legitimately says, normalized: its own posts and pages, its
     configuration, splitblog's own wording and the shipped themes' templates. Made piece
     by piece and only as far as a question needs: most hits are explained by the first
-    pieces, and a rebuild after one edit should not remake all of it."""
+    pieces, and a rebuild after one edit should not remake all of it.
 
-    def __init__(self, pieces: Iterator[str]):
-        self._pieces = pieces  # normalized, letter case kept
-        self._read: list[tuple[str, str]] = []  # (folded, as written)
+    `explained` records, across the builds of a long-lived process, which own post's
+    piece explained each hit: while that post is unchanged (its piece key is in
+    `current`), the answer stands without reading any piece; once it changes or goes,
+    the question is asked again of every piece."""
+
+    def __init__(
+        self,
+        pieces: Iterator[tuple[Hashable | None, str]],
+        explained: dict[tuple[str, bool], Hashable] | None = None,
+        current: frozenset[Hashable] = frozenset(),
+    ):
+        self._pieces = pieces  # (key of an own post's piece or None, normalized with case)
+        self._read: list[tuple[Hashable | None, str, str]] = []  # (key, folded, as written)
         self._answers: dict[tuple[str, bool], bool] = {}
+        self._explained = explained if explained is not None else {}
+        self._current = current
 
     def explains(self, words: str) -> bool:
         """Whether the own text holds `words` (normalized) as whole words."""
@@ -509,19 +521,32 @@ class OwnText:
         return self._holds(word.lower(), cased=True)
 
     def _holds(self, words: str, cased: bool) -> bool:
-        key = (words, cased)
-        if key not in self._answers:
-            self._answers[key] = any(
-                contains_words(written if cased else folded, words)
-                for folded, written in self._all()
-            )
-        return self._answers[key]
+        question = (words, cased)
+        if question not in self._answers:
+            self._answers[question] = self._answer(question)
+        return self._answers[question]
 
-    def _all(self) -> Iterator[tuple[str, str]]:
+    def _answer(self, question: tuple[str, bool]) -> bool:
+        words, cased = question
+        if self._explained.get(question) in self._current:
+            return True  # the same post, unchanged, holds them still
+        for key, folded, written in self._all():
+            if contains_words(written if cased else folded, words):
+                if key is not None:
+                    self._explained[question] = key
+                return True
+        return False
+
+    def _all(self) -> Iterator[tuple[Hashable | None, str, str]]:
         yield from self._read
-        for piece in self._pieces:
-            self._read.append((normalize(piece), piece))
+        for key, piece in self._pieces:
+            self._read.append((key, normalize(piece), piece))
             yield self._read[-1]
+
+
+def own_piece_key(site: SiteConfig, source: Source) -> tuple[str, ...]:
+    """What an own post's piece of OwnText depends on: the post, as its digest says."""
+    return ("own text", site.name, source.key, source.digest)
 
 
 def own_pieces(
@@ -530,25 +555,25 @@ def own_pieces(
     own: dict[str, Shown],
     shipped_theme: Iterable[Path],
     memo: dict,
-) -> Iterator[str]:
+) -> Iterator[tuple[Hashable | None, str]]:
     """The pieces of OwnText, each normalized with its letter case (per source once per
-    digest, in `memo`)."""
+    digest, in `memo`), with the own_piece_key of those that are one post's."""
     fixed = (*GENERATED, site.title, site.description, site.author.name, site.author.bio,
              site.comments_policy, *(label(name) for name, _url in site.author.links))  # fmt: skip
-    yield _cased(" \n ".join(fixed))
+    yield None, _cased(" \n ".join(fixed))
     dates = [EPOCH]
     for source in sources:
         view = own.get(source.key)
         if view is None:
             continue
-        key = ("own text", site.name, source.key, source.digest)
+        key = own_piece_key(site, source)
         if key not in memo:
             override = source.override_for(site.name)
             parts = [view.title, without_targets(view.text), view.summary or "", *view.tags]
             parts += [str(v) for _k, v in source.extra]
             parts += [str(v) for _k, v in (override.extra if override else ())]
             memo[key] = _cased(" \n ".join(parts))
-        yield memo[key]
+        yield key, memo[key]
         dates += [d for d in (source.date, source.updated) if d is not None]
     parts: list[str] = [*calendar.day_name, *calendar.day_abbr]
     for moment in set(dates):
@@ -557,13 +582,13 @@ def own_pieces(
         month, abbr = calendar.month_name[day.month], calendar.month_abbr[day.month]
         parts += [f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}"]
         parts += [f"{day.day} {abbr} {day.year}", f"{abbr} {day.year}"]
-    yield _cased(" \n ".join(parts))
-    yield _cased(skeleton(site))
+    yield None, _cased(" \n ".join(parts))
+    yield None, _cased(skeleton(site))
     for path in shipped_theme:
         key = ("shipped", str(path))
         if key not in memo:  # read as its readers meet it: a stylesheet's comments, not max-width
             memo[key] = read_output(path.name, path.read_bytes()).cased
-        yield memo[key]
+        yield None, memo[key]
 
 
 def _cased(text: str) -> str:
