@@ -336,6 +336,27 @@ def test_a_foreign_title_that_is_also_own_text_is_no_finding(project: Project) -
     project.build()
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Client than [response data](https://example.net/build/table) tone useful here.",
+        "Client than [response data][1] tone useful here.\n\n[1]: https://example.net/t",
+        "Client than [response data][] tone useful.\n\n[response data]: https://example.net/",
+        "Client than [response data](<https://example.net/a b>) tone useful here.",
+    ],
+)
+def test_words_a_link_runs_into_are_own_text_as_a_reader_reads_them(
+    project: Project, line: str
+) -> None:
+    """The page says "response data tone useful": the link's target or label between the
+    words is no part of what a reader reads, and a foreign title of those words is no
+    finding (a 20,000-post corpus was refused for it)."""
+    project.post("2026-01-01-a", "all", title="All issue people", body=f"{line}\n")
+    project.post("2026-01-02-b", PRO, title="Data Tone Useful", body="Hello.\n")
+    project.build()
+    assert "response data</a> tone useful" in project.read(HOME, "posts/a/index.html")
+
+
 def test_a_preview_asks_again_once_the_own_post_that_explained_a_hit_changes(
     project: Project,
 ) -> None:

@@ -224,3 +224,21 @@ def test_findings_name_where_the_hit_comes_from(project: Project) -> None:
         and "(from themes/professional/templates/_extra.html:3)" in line
         for line in lines
     ), lines
+
+
+def test_own_text_reads_links_as_a_reader_does() -> None:
+    """Relative targets (rewritten by the build, never shown as written) are no own text;
+    absolute ones are, apart from the words they link; a reference's label is not read."""
+    from splitblog.audit.normalize import normalize
+    from splitblog.audit.tokens import without_targets
+
+    def read(text: str) -> str:
+        return normalize(without_targets(text))
+
+    assert read("See [Letter Error](secret-post.md) now.") == "see letter error now."
+    assert "secret-post" not in read("[a](secret-post.md) [b](../x/secret-post.md#top)")
+    said = read("Than [response data](https://example.net/build/table) tone useful.")
+    assert said.startswith("than response data tone useful.")
+    assert said.endswith(" https://example.net/build/table")  # kept, after the words
+    assert read("Than [data][1] tone.\n\n[1]: https://example.net/t").startswith("than data tone.")
+    assert "secret" not in read("[data][s]\n\n[s]: secret-file.pdf")

@@ -59,10 +59,14 @@ MIN_NAME = 6  # a file name token ("x.md" would match everywhere)
 RUN = re.compile(r"\w+(?:[ \t]+\w+){2,}")
 MIN_RUN = 15
 # Link targets a build rewrites (relative links: `.md` files, bundle files), which the
-# output never shows as written: left out of the own text. Absolute URLs are kept.
+# output never shows as written: left out of the own text. Absolute URLs are kept, apart
+# from the words around them: a reader reads "[response data](https://…) tone" as
+# "response data tone". A reference's label ("[data][1]") is not read either.
 ABSOLUTE = r"(?!\s*<?(?:[A-Za-z][A-Za-z0-9+.-]*:|//))"
-LINK_TARGET = re.compile(r"\]\(" + ABSOLUTE + r"[^)]*\)")
+RELATIVE_TARGET = re.compile(ABSOLUTE + r"[^)]*")
+LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
 LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:" + ABSOLUTE + r".*$", re.M)
+REFERENCE_LABEL = re.compile(r"\]\[[^\]]*\]")
 MARKUP = re.compile(r"<!--.*?-->|<[^>]*>", re.S)  # raw HTML tags: the text between stays
 # Emphasis, code and link brackets abut the words they mark; quote, list, heading and
 # table marks stand apart from them.
@@ -476,10 +480,21 @@ def without_targets(text: str) -> str:
     targets it names, and without Markdown's marks — "See [Letter Error](x.md)" and
     "**those while** careful" say "See Letter Error" and "those while careful" (each
     pattern tried only when it can match: this runs over every own post)."""
+    kept: list[str] = []  # the absolute targets, said apart from the words they link
     if "](" in text:
-        text = LINK_TARGET.sub("](", text)
+
+        def target(link: re.Match[str]) -> str:
+            if not RELATIVE_TARGET.fullmatch(link.group(1)):
+                kept.append(link.group(1))
+            return "]("
+
+        text = LINK_TARGET.sub(target, text)
+    if "][" in text:
+        text = REFERENCE_LABEL.sub("]", text)
     if "]:" in text:
         text = LINK_DEFINITION.sub("", text)
+    if kept:
+        text += "\n" + "\n".join(kept)
     if "<" in text:
         text = MARKUP.sub("", text)
     if "&" in text:
