@@ -67,6 +67,10 @@ RELATIVE_TARGET = re.compile(ABSOLUTE + r"[^)]*")
 LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
 LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:" + ABSOLUTE + r".*$", re.M)
 REFERENCE_LABEL = re.compile(r"\]\[[^\]]*\]")
+# A line of dashes, colons and pipes only (a table's delimiter row, a rule, a heading's
+# underline) shows no text: a table's cells read on from its head to its first row, as
+# Pagefind's extract of the page says them ("| Schema | Two |", "| the |").
+RULE_LINE = re.compile(r"^[ \t|:-]*-[ \t|:-]*$", re.M)
 MARKUP = re.compile(r"<!--.*?-->|<[^>]*>", re.S)  # raw HTML tags: the text between stays
 # Emphasis, code and link brackets abut the words they mark; quote, list, heading and
 # table marks stand apart from them.
@@ -493,6 +497,8 @@ def without_targets(text: str) -> str:
         text = REFERENCE_LABEL.sub("]", text)
     if "]:" in text:
         text = LINK_DEFINITION.sub("", text)
+    if "-" in text:
+        text = RULE_LINE.sub("", text)
     if kept:
         text += "\n" + "\n".join(kept)
     if "<" in text:
