@@ -98,7 +98,7 @@ class Made:
     hits: Hits
     findings: tuple[Problem, ...]
     entry: tuple[tuple[str, int, int], bool] | None  # the spare's manifest entry, written?
-    html: bytes | None = None  # the page, when the search index is to be made of it
+    html: bytes | None = None  # the page, for the search index, when not written (check)
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,9 @@ def make(planned: PlannedSite, index: int) -> Made:
     if planned.patch is not None and not findings:
         entry = planned.patch.put(task.path, OutputFile(digest, data=data))
     search = planned.search
-    keep = task.indexed and search is not None and task.path in search.unmade
+    # The index reads a page written now from the spare tree; only `check`, which writes
+    # nothing, keeps its bytes for it (a site's pages in memory until the index is made).
+    keep = task.indexed and search is not None and task.path in search.unmade and entry is None
     return Made(task.path, digest, hits, findings, entry, data if keep else None)
 
 
@@ -222,12 +224,15 @@ def index(planned: PlannedSite, made: Sequence[Made], cache: Cache) -> SearchInd
 
     site = planned.prepared.plan.site
     rendered = {m.path: m.html for m in made if m.html is not None}
+    written = {m.path for m in made if m.entry is not None}
 
     def page(path: str) -> bytes:
         if path in rendered:
             return rendered[path]
-        assert planned.trees is not None  # unchanged pages exist only when writing
-        return (planned.trees.live / path).read_bytes()
+        # Written into the spare tree by this build, or unchanged in the live one.
+        assert planned.trees is not None and planned.patch is not None  # only when writing
+        tree = planned.patch.root if path in written else planned.trees.live
+        return (tree / path).read_bytes()
 
     def make(part: SearchPart) -> Mapping[str, bytes]:
         if part.cached is not None:

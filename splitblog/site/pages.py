@@ -90,7 +90,11 @@ class SitePages:
 
     # -- views ---------------------------------------------------------------------------
     def view(self, entry: Entry, full: bool) -> PostView:
-        """A post as templates see it; made once per page kind (a post is in many lists)."""
+        """A post as templates see it. Its card view is made once (a post is in many
+        lists); the full one, with the whole post, each time (its page and the few feeds
+        that hold it): kept, it filled each worker with every post it had rendered."""
+        if full:
+            return self._make_view(entry, full)
         key = (entry.url, full)
         if key not in self._views:
             self._views[key] = self._make_view(entry, full)
