@@ -41,7 +41,7 @@ def fetch(port: int, path: str) -> str:
     try:
         connection.request("GET", path)
         return connection.getresponse().read().decode("utf-8", "replace")
-    except OSError:
+    except (OSError, http.client.HTTPException):  # not up yet, or cut off mid-rewrite
         return ""
     finally:
         connection.close()
