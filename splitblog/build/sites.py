@@ -65,15 +65,16 @@ class SearchPlan:
     parts: tuple[SearchPart, ...]
     later: bool = False  # a preview's edit: made by the build after this one (serve)
 
-    @property
+    @functools.cached_property  # asked of every page the build renders
     def unmade(self) -> frozenset[str]:
-        """The pages whose part is to be made now (their HTML is kept for it)."""
+        """The pages of the parts this build makes."""
         if self.later:
             return frozenset()
         return frozenset(p for part in self.parts if part.cached is None for p in part.paths)
 
     @property
     def pending(self) -> bool:
+        """Whether a part is to be made, and left for the next build."""
         return self.later and any(part.cached is None for part in self.parts)
 
 
@@ -204,7 +205,7 @@ class SearchIndex:
     parts made now (scanned while Pagefind made the others), and what went wrong."""
 
     files: Mapping[str, OutputFile] = field(default_factory=dict)
-    hits: Mapping[tuple[str, str], Hits] = field(default_factory=dict)  # (path, digest) →
+    hits: Mapping[tuple[str, str], Hits] = field(default_factory=dict)  # by (path, digest)
     problems: tuple[Problem, ...] = ()
 
 
