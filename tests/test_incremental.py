@@ -320,3 +320,20 @@ def test_a_preview_follows_a_linked_post_of_the_other_site_that_moves(
 
     preview_rebuilds_equal_cold_builds(corpus, tmp_path, [move_target], seed=9)
     assert "/posts/moved/" in (tmp_path / "preview/personal/posts/pointer/index.html").read_text()
+
+
+def test_every_kind_of_edit_once_in_a_preview_with_the_index_in_parts(
+    corpus: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same with each site's search index in parts (about 22 pages a site, 4 pages
+    a part): the parts a rebuild makes again and those it keeps are, together, the cold
+    build's index byte for byte after every kind of edit."""
+    from splitblog.site import search
+
+    monkeypatch.setattr(search, "PART_PAGES", 4)
+    preview_rebuilds_equal_cold_builds(corpus, tmp_path, EDITS, seed=9)
+    for site in SITES:
+        parts = [
+            p for p in (tmp_path / "preview" / site / "pagefind").iterdir() if p.name.isdigit()
+        ]
+        assert len(parts) >= 2, site  # the index was in parts all along
