@@ -171,7 +171,19 @@ class Bench:
         with self.template.open("a") as handle:
             handle.write(f"<!-- benchmark edit {self.edits} -->\n")
 
-    def round(self) -> None:
+    def round(self, number: int) -> None:
+        """One of each measurement: Hugo's first in odd rounds, splitblog's in even ones,
+        so that a machine slowing down (or speeding up) within a round favours neither."""
+        if number % 2:
+            self.hugo_runs()
+            self.splitblog_runs()
+        else:
+            self.splitblog_runs()
+            self.hugo_runs()
+        if self.with_pelican:
+            self.pelican_runs()
+
+    def hugo_runs(self) -> None:
         for site in ("professional", "personal"):
             shutil.rmtree(self.work / f"hugo-{site}/public", ignore_errors=True)
         hugo = [
@@ -196,6 +208,8 @@ class Bench:
             for site in ("professional", "personal")
         ]
         self.record("hugo + pagefind (both)", _sum([*hugo, *pagefind]))
+
+    def splitblog_runs(self) -> None:
         self.clean_splitblog()
         self.record("splitblog cold", measure(splitblog("build"), self.project))
         self.record("splitblog no-op", measure(splitblog("build"), self.project))
@@ -205,28 +219,15 @@ class Bench:
         self.record("splitblog post edit", measure(splitblog("build"), self.project))
         self.edit_template()
         self.record("splitblog template edit", measure(splitblog("build"), self.project))
-        if self.with_pelican:
-            samples = []
-            for site in ("professional", "personal"):
-                folder = self.work / f"pelican-{site}"
-                shutil.rmtree(folder / "output", ignore_errors=True)
-                samples.append(
-                    measure(
-                        [
-                            sys.executable,
-                            "-m",
-                            "pelican",
-                            "content",
-                            "-s",
-                            "pelicanconf.py",
-                            "-o",
-                            "output",
-                            "-q",
-                        ],
-                        folder,
-                    )
-                )
-            self.record("pelican (both sites)", _sum(samples))
+
+    def pelican_runs(self) -> None:
+        samples = []
+        for site in ("professional", "personal"):
+            folder = self.work / f"pelican-{site}"
+            shutil.rmtree(folder / "output", ignore_errors=True)
+            command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"]
+            samples.append(measure([*command, "-o", "output", "-q"], folder))
+        self.record("pelican (both sites)", _sum(samples))
 
     def table(self) -> str:
         hugo = statistics.median(s.wall for s in self.results["hugo (both sites)"])
@@ -273,7 +274,7 @@ def main() -> None:
     bench.prepare()
     for number in range(1, args.runs + 1):
         print(f"round {number}/{args.runs}", flush=True)
-        bench.round()
+        bench.round(number)
     print()
     print(
         f"{args.posts} posts, {args.runs} rounds, {os.cpu_count()} cores, work folder {args.work}"
