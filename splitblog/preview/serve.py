@@ -95,6 +95,16 @@ def _frozen_after() -> Iterator[None]:
         gc.freeze()
 
 
+def collect_left_behind() -> None:
+    """A full cycle collection, the kept cache included. Frozen after every rebuild, the
+    builds' survivors are never collected, and the cycles among them that a later build
+    let go (a replaced memo's entries) would stay for the server's life; once the edits
+    stop for a while (build_loop), they are freed, and what remains is frozen again."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 # -- one build, as the preview sees it ------------------------------------------------------------
 class Previewer:
     """Builds the preview and turns each outcome into the BuildState the tabs get."""
@@ -278,6 +288,7 @@ def _describe(changed: set[Path], config: Config) -> str:
 
 # -- the loop and the server's life ------------------------------------------------------------
 SEARCH_SETTLE = 2.0  # seconds without an edit before the search indexes are made again
+IDLE_COLLECT = 5.0  # seconds without an edit before what the builds left is collected
 
 
 def build_loop(
@@ -297,6 +308,8 @@ def build_loop(
                 hub.publish(failed)
         for folder in watcher.follow(watch_plan(previewer.config)):
             changes.add(folder)  # one more (usually no-op) build catches what came before
+        if changes.quiet_for(IDLE_COLLECT):  # never while edits come: a pause for requests
+            collect_left_behind()
 
 
 def serve(config_path: Path, options: ServeOptions, echo: Echo) -> None:
