@@ -6,6 +6,7 @@ from the same pages."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pytest
 
@@ -46,6 +47,23 @@ def count_indexes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(search_module, "make_index", counting)
     return counts
+
+
+def plant_in_index(
+    monkeypatch: pytest.MonkeyPatch, title: str, body: str = "", only: Sequence[str] = ()
+) -> None:
+    """A broken indexer: every index it makes (or, with `only`, the one of those pages)
+    also holds a page titled `title`, which the site does not publish."""
+    real = search_module.make_index
+    page = "<html lang=en><body><main data-pagefind-body>"
+    page += f"<h1>{title}</h1>{body}</main></body></html>"
+
+    def planting(pages, prefix):  # type: ignore[no-untyped-def]
+        if only and sorted(path for path, _data in pages) != sorted(only):
+            return real(pages, prefix)
+        return real([*pages, ("posts/planted/index.html", page.encode())], prefix)
+
+    monkeypatch.setattr(search_module, "make_index", planting)
 
 
 def text_of(project: Project, site: str) -> str:
@@ -124,13 +142,7 @@ def test_the_audit_reads_inside_the_index(
     """An index that held another site's text (a broken indexer, a page list mixed up)
     is found by the audit, which opens Pagefind's compressed files itself."""
     corpus(project)
-    real = search_module.make_index
-
-    def leaky(pages, prefix):  # type: ignore[no-untyped-def]
-        page = b"<html lang=en><body><main data-pagefind-body><h1>Mountain hike</h1><p>Marmots whistled near Zugspitzbahn.</p></main></body></html>"
-        return real([*pages, ("posts/hike/index.html", page)], prefix)
-
-    monkeypatch.setattr(search_module, "make_index", leaky)
+    plant_in_index(monkeypatch, "Mountain hike", "<p>Marmots whistled near Zugspitzbahn.</p>")
     before = project.snapshot()
     result = project.run("build")
     assert result.exit_code == 1
@@ -335,15 +347,7 @@ def test_the_audit_reads_inside_every_part_of_the_index(
     project.post("2026-04-01-pricing", PRO, title="Pricing tiers", body="Xylophonist.\n")
     by_number = search_module.parts(paths)
     last = by_number[max(by_number)]  # not the first part: at pagefind/<number>/
-    real = search_module.make_index
-
-    def leaky(pages, prefix):  # type: ignore[no-untyped-def]
-        if sorted(path for path, _data in pages) != sorted(last):
-            return real(pages, prefix)
-        page = b"<html lang=en><body><main data-pagefind-body><h1>Pricing tiers</h1></main></body></html>"
-        return real([*pages, ("posts/pricing/index.html", page)], prefix)
-
-    monkeypatch.setattr(search_module, "make_index", leaky)
+    plant_in_index(monkeypatch, "Pricing tiers", only=last)
     result = project.run("build")
     assert result.exit_code == 1
     assert re.search(

@@ -252,3 +252,49 @@ def test_what_the_rebuilds_left_in_cycles_is_freed_once_the_edits_stop() -> None
         assert gone() is None
     finally:
         gc.unfreeze()
+
+
+def test_the_build_loop_collects_once_the_edits_stop_and_not_while_they_come(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Edits a little faster than the idle time: a build each, no collection in between
+    (a collection holds up the requests of the page just built); then quiet: one."""
+    from splitblog.preview import serve
+    from splitblog.preview.watch import Changes
+
+    collections: list[int] = []
+    builds: list[set[Path]] = []
+    monkeypatch.setattr(serve, "IDLE_COLLECT", 1.0)
+    monkeypatch.setattr(serve, "collect_left_behind", lambda: collections.append(len(builds)))
+    monkeypatch.setattr(serve, "watch_plan", lambda config: None)
+
+    class Previewer:  # builds nothing: records the batches
+        config = None
+        search_pending = False
+
+        def rebuild(self, batch: set[Path]) -> BuildState:
+            builds.append(batch)
+            return BuildState(output=str(len(builds)))
+
+    class Watcher:
+        def follow(self, plan: object) -> list[Path]:
+            return []
+
+    changes = Changes()
+    loop = threading.Thread(
+        target=serve.build_loop,
+        args=(changes, BuildGate(), Hub(BuildState(output="")), Previewer(), Watcher()),
+    )
+    loop.start()
+    try:
+        for n in range(3):  # every 0.2 s: never 1 s quiet
+            changes.add(tmp_path / f"post{n}.md")
+            time.sleep(0.2)
+        deadline = time.monotonic() + 10
+        while not collections and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        changes.close()
+        loop.join(10)
+    assert not loop.is_alive()
+    assert len(builds) == 3 and collections == [3]

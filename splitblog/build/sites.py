@@ -250,9 +250,9 @@ def index(planned: PlannedSite, made: Sequence[Made], cache: Cache) -> SearchInd
     try:
         running = {pool.submit(make, part): n for n, part in enumerate(search.parts)}
         for done in as_completed(running):
-            part = search.parts[running[done]]
-            made_parts[running[done]] = done.result()
-            for path, data in placed(made_parts[running[done]], part.bundle).items():
+            number = running[done]
+            part, made_parts[number] = search.parts[number], done.result()
+            for path, data in placed(made_parts[number], part.bundle).items():
                 out = published[path] = OutputFile(digest_of(data), data=data)
                 if part.cached is None:
                     hits[(path, out.digest)] = planned.auditor.scan(path, data)
