@@ -47,6 +47,7 @@ MARKDOWN = Namespace("md", outlives_preview=True)  # rendered bodies without the
 MARKDOWN_HTML = Namespace("mdhtml")  # their HTML, read only for the pages rendered again
 FILES = Namespace("files")  # digests of source files, by size and mtime
 PAGES = Namespace("pages")  # each site's page keys and digests: unchanged pages are kept
+RECORDS = Namespace("records")  # each site's pages' dependency record (site/pages.py)
 AUDIT = Namespace("audit")  # each site's audit hits by file digest, with the tokens' digest
 SEARCH = Namespace("search")  # each site's search index (its files), by the pages indexed
 

@@ -220,6 +220,21 @@ def test_every_kind_of_edit_once(corpus: Project, tmp_path: Path) -> None:
         expected = cold_build(corpus, tmp_path / "cold")
         for site in SITES:
             assert tree(corpus.out(site)) == expected[site], f"{site} differs after {what}"
+        assert_the_kept_records_are_fresh(corpus, what)
+
+
+def assert_the_kept_records_are_fresh(project: Project, what: str) -> None:
+    """The pages' dependency records the project's cache keeps equal records worked out
+    from nothing: every page's key and reads, whichever way the rebuild came to them."""
+    from splitblog.build import open_cache
+    from splitblog.config import load_config
+
+    config = load_config(project.root / "splitblog.toml")
+    cache = open_cache(config)
+    try:
+        assert page_records(cache, config) == fresh_page_records(config), f"after {what}"
+    finally:
+        cache.close()
 
 
 def test_audience_change_moves_the_post(corpus: Project) -> None:
@@ -280,6 +295,33 @@ def preview_rebuilds_equal_cold_builds(
             expected = cold_build(corpus, tmp_path / f"cold-{step}")
             for site in SITES:
                 assert tree(preview / site) == expected[site], f"{site} differs after {done}"
+            assert page_records(cache, config) == fresh_page_records(config), f"after {done}"
+    finally:
+        cache.close()
+
+
+def page_records(cache, config) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+    """Each site's pages' dependency record as a kept cache holds it (site/pages.py):
+    every page, the key it has, and what it read."""
+    from splitblog.build.sites import site_cache_key
+    from splitblog.cache import RECORDS
+
+    records = {site: cache.get(RECORDS, site_cache_key(config, site)) for site in SITES}
+    return {
+        site: (r.shape, r.marks, r.recipes, r.paths, r.keys, r.indexed, r.readers)
+        for site, r in records.items()
+        if r is not None
+    }
+
+
+def fresh_page_records(config) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
+    """The same records worked out from nothing: `check` with a new cache of its own."""
+    from splitblog.build import build, open_cache
+
+    cache = open_cache(config, keep=True)
+    try:
+        build(config, write=False, cache=cache)
+        return page_records(cache, config)
     finally:
         cache.close()
 
@@ -337,3 +379,74 @@ def test_every_kind_of_edit_once_in_a_preview_with_the_index_in_parts(
             p for p in (tmp_path / "preview" / site / "pagefind").iterdir() if p.name.isdigit()
         ]
         assert len(parts) >= 2, site  # the index was in parts all along
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every page a build works out (its key, and how to render it), as site:path."""
+    from splitblog.site.pages import SitePages
+
+    found: list[str] = []
+    real_make = SitePages.make
+
+    def counted(self, recipe):  # type: ignore[no-untyped-def]
+        task = real_make(self, recipe)
+        found.append(f"{self.site.name}:{task.path}")
+        return task
+
+    monkeypatch.setattr(SitePages, "make", counted)
+    return found
+
+
+def check_the_record_at_work(corpus: Project, made: list[str], rebuild: Callable[[], None]) -> None:
+    """After an edit of one post's closing lines, the pages worked out again are those
+    that read the post in full (its page, the feeds that hold it) — not its lists, whose
+    cards do not change, nor any other page. After an edit of its title, every page of
+    its site is (a title is in the site's shape)."""
+    post = corpus.post("2025-01-01-edited", "professional", title="Edited Post", tags=["alpha"])
+    rebuild()
+    every = {path for path in made if path.startswith("professional:")}
+    assert len(every) > 40
+    made.clear()
+    post.write_text(post.read_text() + "\nA closing line.\n\nAnd one more.\n")
+    rebuild()
+    assert "professional:posts/edited/index.html" in made
+    assert not any(path.startswith("personal:") for path in made)  # not its site's post
+    lists = [p for p in made if "tags/alpha/index.html" in p or p.endswith(":index.html")]
+    assert lists == [], made  # its card (title, summary) is as it was
+    assert len(made) < len(every) / 10, made
+    made.clear()
+    post.write_text(post.read_text().replace("Edited Post", "Renamed Post"))
+    rebuild()
+    assert {path for path in made if path.startswith("professional:")} == every
+
+
+def test_a_text_edit_works_out_only_the_pages_that_show_the_post_in_a_preview(
+    corpus: Project, tmp_path: Path, made: list[str]
+) -> None:
+    from dataclasses import replace
+
+    from splitblog.build import build, open_cache
+    from splitblog.config import load_config
+
+    preview = tmp_path / "preview"
+    config = replace(load_config(corpus.root / "splitblog.toml"), output_dir=preview)
+    cache = open_cache(config, keep=True)
+    try:
+        check_the_record_at_work(corpus, made, lambda: build(config, cache=cache, atomic=False))
+        assert page_records(cache, config) == fresh_page_records(config)
+    finally:
+        cache.close()
+    expected = cold_build(corpus, tmp_path / "cold")
+    assert tree(preview / "professional") == expected["professional"]
+
+
+def test_a_text_edit_works_out_only_the_pages_that_show_the_post_in_a_build(
+    corpus: Project, tmp_path: Path, made: list[str]
+) -> None:
+    """The same across processes: the record is kept in the project's cache."""
+
+    check_the_record_at_work(corpus, made, lambda: corpus.build() and None)
+    assert_the_kept_records_are_fresh(corpus, "a title edit")
+    expected = cold_build(corpus, tmp_path / "cold")
+    assert tree(corpus.out("professional")) == expected["professional"]

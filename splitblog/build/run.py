@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from splitblog.build.output import build_lock, cache_dir, refuse_foreign, spare_root
 from splitblog.build.uptodate import input_fingerprint, next_change, still_current, tree_digests
-from splitblog.cache import ENTRIES_MEMO, SOURCES, STATE, Cache, Namespace
+from splitblog.cache import ENTRIES_MEMO, RECORDS, SOURCES, STATE, Cache, Namespace
 from splitblog.config import Config
 from splitblog.content.walk import discover
 from splitblog.errors import AuditError, ContentError, Problem, SplitblogError
@@ -268,6 +268,8 @@ def _pipeline(
         entries = [e for name in selected for e in routing.plans[name].entries]
         store.render_missing(entries, stages.fan_out("markdown"))
     digests = FileDigests(cache)
+    record_keys = {name: sites.site_cache_key(config, name) for name in selected}
+    records = cache.get_many(RECORDS, record_keys.values())
     inputs = SiteInputs(
         config,
         routing.links,
@@ -277,9 +279,13 @@ def _pipeline(
         cache_dir(config) if spares is not None else None,
         cache_dir(config) / "photos",
         cache.memo,
+        {name: records[key] for name, key in record_keys.items() if key in records},
     )
     with stages.lap("prepare"):
         prepared = [prepare(routing.plans[name], inputs) for name in selected]
+    for site in prepared:
+        if site.record is not None:
+            cache.put(RECORDS, record_keys[site.name], site.record)
     for site in prepared:
         of_site(site.name, site.problems)
     _raise(problems, concerns=concerns)

@@ -7,6 +7,7 @@ the previous build's is not rendered again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -53,6 +54,62 @@ class PageTask:
     indexed: bool = False  # a post or page: what the site's search index holds
 
 
+# How to make one page from the site's plan: ("post", 3) is its fourth post's page,
+# ("tag", 2, 0) the first page of its third tag's list … (SitePages.recipes).
+Recipe = tuple
+FULL, CARD = 0, 1  # how a page shows an entry: all of it, or its card (a list's item)
+Read = tuple[str, int]  # (entry URL, FULL or CARD)
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """The dependency record of one site's pages: which entries each page read, and the
+    key it had, under the site's shape (SitePages.shape) as it was then.
+
+    An edit of a post's text changes its body's fingerprints (marks) and nothing of the
+    shape: the pages to work out again are then the readers of what changed, found
+    here, rather than every page's key worked out and compared."""
+
+    shape: tuple
+    marks: Mapping[str, tuple[str, str]]  # entry URL → (fingerprint, card fingerprint)
+    recipes: tuple[Recipe, ...]  # the pages, in task order
+    paths: tuple[str, ...]
+    keys: tuple[str, ...]
+    indexed: frozenset[int]  # positions of the pages the search index holds
+    readers: Mapping[Read, tuple[int, ...]]  # what an entry's change reaches
+
+
+def _entry_shape(entry: Entry) -> tuple:
+    """All of an entry but its text: what a page may show of it besides its body."""
+    source = entry.source
+    return (
+        entry.url,
+        entry.title,
+        entry.slug,
+        entry.summary,
+        entry.tags,
+        entry.extra,
+        entry.aliases,
+        source.kind,
+        source.key,
+        source.date,
+        source.updated,
+        source.tags,
+        source.summary,
+        source.canonical,
+        source.overrides,
+        source.extra,
+        source.bundle,
+        source.assets,
+        source.aliases,
+    )
+
+
+def _list_shape(page: ListPage) -> tuple:
+    posts = tuple(p.url for p in page.posts)
+    return (page.url, page.number, page.count, page.prev_url, page.next_url, posts)
+
+
 def _key(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
@@ -82,11 +139,15 @@ class SitePages:
         self.tags_by_slug = {tag.slug: tag for tag in plan.tags}
         self._views: dict[tuple[str, bool | str], PostView] = {}
         self._chrome: Any = None
+        self._latest: list[PostView] | None = None  # the feeds' posts, in full
         self._shown: dict[str, tuple[str, ...]] = {}  # entry URL → its tags' names here
         # The series and related posts of the site's own posts: no other site's post is
         # in any count, list or neighbour (site/comforts.py).
-        self.series = series_of(plan.posts, self.site.href)
         self.related = Related(plan.posts, self.site.href, related_memo)
+
+    @functools.cached_property
+    def series(self) -> dict:
+        return series_of(self.plan.posts, self.site.href)
 
     # -- views ---------------------------------------------------------------------------
     def view(self, entry: Entry, full: bool) -> PostView:
@@ -176,44 +237,157 @@ class SitePages:
         return self._render_text(template, **context).encode()
 
     # -- tasks ---------------------------------------------------------------------------
-    def tasks(self) -> list[PageTask]:
+    def recipes(self) -> list[Recipe]:
+        """Every file of the site, in order, as how to make it from the plan."""
         plan = self.plan
-        tasks: list[PageTask] = []
-        posts = plan.posts
-        for i, entry in enumerate(posts):
+        recipes: list[Recipe] = [("post", i) for i in range(len(plan.posts))]
+        recipes += [("page", i) for i in range(len(plan.pages))]
+        recipes += [("home", i) for i in range(len(plan.home))]
+        recipes += [
+            ("tag", t, i)
+            for t, (_tag, pages) in enumerate(plan.tag_pages)
+            for i in range(len(pages))
+        ]
+        recipes += [("tags",), ("archive",), ("404",)]
+        if self.site_view.search_href:
+            recipes.append(("search",))
+        recipes += [("feed", kind) for kind in self.site.feeds]
+        recipes += [("tag feed", t) for t, tag in enumerate(plan.tags) if self._tag_feed(tag)]
+        recipes += [("sitemap",), ("robots",)]
+        recipes += [("host", path) for path in host_files(self.site, plan.aliases)]
+        recipes += [("alias", i) for i, alias in enumerate(plan.aliases) if alias.path]
+        return recipes
+
+    def make(self, recipe: Recipe) -> PageTask:
+        """The page a recipe names: its path, its key, and how to render it."""
+        plan, what = self.plan, recipe[0]
+        if what == "post":
+            posts, i = plan.posts, recipe[1]
             newer = posts[i - 1] if i else None
             older = posts[i + 1] if i + 1 < len(posts) else None
-            tasks.append(self._post_task(entry, newer, older))
-        tasks.extend(self._post_task(entry, None, None) for entry in plan.pages)
-        tasks.extend(self._list_task(page, None) for page in plan.home)
-        for tag, pages in plan.tag_pages:
-            tasks.extend(self._list_task(page, tag) for page in pages)
-        tasks.append(self._tags_task())
-        tasks.append(self._archive_task())
-        tasks.append(
-            PageTask(
+            return self._post_task(posts[i], newer, older)
+        if what == "page":
+            return self._post_task(plan.pages[recipe[1]], None, None)
+        if what == "home":
+            return self._list_task(plan.home[recipe[1]], None)
+        if what == "tag":
+            tag, pages = plan.tag_pages[recipe[1]]
+            return self._list_task(pages[recipe[2]], tag)
+        if what == "tags":
+            return self._tags_task()
+        if what == "archive":
+            return self._archive_task()
+        if what == "404":
+            return PageTask(
                 "404.html",
                 _key(self.site_key, "404"),
                 lambda: self.render(
                     "404.html", title=TITLE_404, page_url=self.site.url("404.html")
                 ),
             )
+        if what == "search":
+            return self._search_task([e.output_path for e in plan.entries])
+        if what == "feed":
+            return self._feed_task(recipe[1])
+        if what == "tag feed":
+            return self._tag_feed_task(plan.tags[recipe[1]])
+        if what == "sitemap":
+            return self._sitemap_task()
+        if what == "robots":
+            return PageTask(
+                "robots.txt", _key(self.site_key, "robots"), lambda: feeds.robots(self.site)
+            )
+        if what == "host":
+            path = recipe[1]
+            data = host_files(self.site, plan.aliases)[path]
+            return PageTask(path, _key(self.site_key, path, data), lambda: data)
+        alias = plan.aliases[recipe[1]]
+        return PageTask(
+            alias.path, alias_key(self.site, alias), lambda: redirect_page(self.site, alias)
         )
-        if self.site_view.search_href:
-            tasks.append(self._search_task([task.path for task in tasks if task.indexed]))
-        tasks.extend(self._feed_tasks())
-        tasks.append(self._sitemap_task())
-        tasks.append(
-            PageTask("robots.txt", _key(self.site_key, "robots"), lambda: feeds.robots(self.site))
+
+    def reads(self, recipe: Recipe) -> tuple[Read, ...]:
+        """The entries a page shows (in full, or as cards): what an edit of a post's text
+        changes. All else a page shows comes from the site's shape (see `shape`)."""
+        plan, what = self.plan, recipe[0]
+        if what in ("post", "page"):
+            entry = (plan.posts if what == "post" else plan.pages)[recipe[1]]
+            return ((entry.url, FULL),)
+        if what in ("home", "tag"):
+            page = (
+                plan.home[recipe[1]] if what == "home" else plan.tag_pages[recipe[1]][1][recipe[2]]
+            )
+            return tuple((p.url, CARD) for p in page.posts)
+        if what == "archive":
+            return tuple((p.url, CARD) for p in plan.posts)
+        if what == "feed":
+            return tuple((p.url, FULL) for p in plan.posts[: feeds.FEED_ITEMS])
+        if what == "tag feed":
+            return tuple((p.url, FULL) for p in plan.tags[recipe[1]].posts[: feeds.FEED_ITEMS])
+        return ()
+
+    def shape(self) -> tuple:
+        """Everything the site's pages show but the entries' own text: the site and its
+        templates (site_key), every entry's front matter and address, and the lists the
+        plan makes of them. While it holds, an edit changes only the pages that read the
+        edited entries (PageRecord)."""
+        plan = self.plan
+        return (
+            self.site_key,
+            tuple(_entry_shape(e) for e in plan.entries),
+            tuple((t.name, t.slug, t.url, tuple(p.url for p in t.posts)) for t in plan.tags),
+            tuple(_list_shape(page) for page in plan.home),
+            tuple((t.slug, tuple(map(_list_shape, pages))) for t, pages in plan.tag_pages),
+            tuple((year, tuple(p.url for p in posts)) for year, posts in plan.years),
+            plan.aliases,
         )
-        for path, data in host_files(self.site, self.plan.aliases).items():
-            tasks.append(PageTask(path, _key(self.site_key, path, data), lambda data=data: data))
-        tasks.extend(
-            PageTask(a.path, alias_key(self.site, a), lambda a=a: redirect_page(self.site, a))
-            for a in self.plan.aliases
-            if a.path
-        )
-        return tasks
+
+    def tasks(self, record: PageRecord | None = None) -> tuple[list[PageTask], PageRecord]:
+        """Every page as a task, and the dependency record of this build's pages.
+
+        Without a record, or when the site's shape changed since it was made, every
+        page's key is worked out. With one, only the pages that read an entry whose text
+        changed are: the others keep the key the record holds, and are made again only
+        if their file must be rendered after all (it is missing from the output)."""
+        shape = self.shape()
+        marks = {url: (b.fingerprint, b.card_fingerprint) for url, b in self.bodies.items()}
+        if record is None or record.shape != shape:
+            recipes = self.recipes()
+            tasks = [self.make(recipe) for recipe in recipes]
+            readers: dict[Read, list[int]] = {}
+            for position, recipe in enumerate(recipes):
+                for read in self.reads(recipe):
+                    readers.setdefault(read, []).append(position)
+            record = PageRecord(
+                shape,
+                marks,
+                tuple(recipes),
+                tuple(t.path for t in tasks),
+                tuple(t.key for t in tasks),
+                frozenset(i for i, t in enumerate(tasks) if t.indexed),
+                {read: tuple(positions) for read, positions in readers.items()},
+            )
+            return tasks, record
+        affected: set[int] = set()
+        for url, mark in marks.items():
+            before = record.marks.get(url)
+            for grade in (FULL, CARD):
+                if before is None or before[grade] != mark[grade]:
+                    affected.update(record.readers.get((url, grade), ()))
+        keys = list(record.keys)
+        tasks = []
+        for position, (recipe, path) in enumerate(zip(record.recipes, record.paths, strict=True)):
+            if position in affected:
+                task = self.make(recipe)
+                keys[position] = task.key
+            else:
+                render = functools.partial(self._render_recipe, recipe)
+                task = PageTask(path, keys[position], render, position in record.indexed)
+            tasks.append(task)
+        return tasks, replace(record, marks=marks, keys=tuple(keys))
+
+    def _render_recipe(self, recipe: Recipe) -> bytes:
+        return self.make(recipe).render()
 
     def _neighbour(self, entry: Entry | None) -> Link | None:
         return Link(entry.title, self.site.href(entry.url)) if entry else None
@@ -320,22 +494,17 @@ class SitePages:
 
         return PageTask("archive/index.html", key, render)
 
-    def _feed_tasks(self) -> list[PageTask]:
+    def _feed_task(self, kind: str) -> PageTask:
         latest = self.plan.posts[: feeds.FEED_ITEMS]
-        key = _key(self.site_key, [self.fp(p) for p in latest])
+        key = _key(_key(self.site_key, [self.fp(p) for p in latest]), kind)
         makers = {"atom": feeds.atom, "rss": feeds.rss, "json": feeds.json_feed}
-        views: list[PostView] = []
 
-        def make(kind: str) -> Callable[[], bytes]:
-            def render() -> bytes:
-                if not views:
-                    views.extend(self.view(p, full=True) for p in latest)
-                return makers[kind](self.site, views)
+        def render() -> bytes:
+            if self._latest is None:  # the site's feeds show the same posts: made once
+                self._latest = [self.view(p, full=True) for p in latest]
+            return makers[kind](self.site, self._latest)
 
-            return render
-
-        tasks = [PageTask(FEED_FILES[k], _key(key, k), make(k)) for k in self.site.feeds]
-        return tasks + [self._tag_feed_task(tag) for tag in self.plan.tags if self._tag_feed(tag)]
+        return PageTask(FEED_FILES[kind], key, render)
 
     # -- each tag's own feed -------------------------------------------------------------
     def _tag_feed(self, tag: TagPlan | None) -> str | None:

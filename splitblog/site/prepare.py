@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache as memoize
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,7 +27,7 @@ from splitblog.site.comforts import front_matter_problems
 from splitblog.site.files import Copier, FileDigests, Wanted, copy_all
 from splitblog.site.hosts import host_files
 from splitblog.site.markdown_store import MarkdownStore
-from splitblog.site.pages import PageTask, SitePages, menu_links
+from splitblog.site.pages import PageRecord, PageTask, SitePages, menu_links
 from splitblog.site.photos import PublishedPhotos, SitePhotos, publish_photos
 from splitblog.site.templates import environment
 from splitblog.site.views import site_view
@@ -51,6 +51,8 @@ class SiteInputs:
     # The build's memos (Cache.memo): what a long-lived process (serve) may reuse from
     # one build of a site to the next; a fresh dict each time otherwise.
     memo: Callable[[str, str], dict] = lambda _name, _variant: {}
+    # Each site's pages' dependency record, as the last build left it (site/pages.py).
+    records: Mapping[str, PageRecord] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class PreparedSite:
     tasks: tuple[PageTask, ...]
     copies: Mapping[str, tuple[OutputFile, str]]  # output path → (file, what it is)
     problems: tuple[Problem, ...]
+    record: PageRecord | None  # what each page read, for the next build (site/pages.py)
 
     @property
     def name(self) -> str:
@@ -70,7 +73,7 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     site, config = plan.site, inputs.config
     bodies, problems = _bodies(plan, inputs)
     if problems:  # pages would show stripped links: stop before anything else
-        return PreparedSite(plan, None, (), {}, tuple(problems))
+        return PreparedSite(plan, None, (), {}, tuple(problems), None)
     photos = _photos(plan, bodies, inputs)
     problems.extend(photos.problems)
     bodies = {url: _with_photos(site, body, photos.photos) for url, body in bodies.items()}
@@ -84,7 +87,10 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     environment = memoize(_environment(inputs, plan))
     related = inputs.memo(RELATED_MEMO, site.name)
     pages = SitePages(config, plan, bodies, view, environment, site_key, photos.photos, related)
-    tasks = tuple(pages.tasks())
+    # With the last build's record of what each page read, an edit of a post's text
+    # works out again only the pages that show that post.
+    made, record = pages.tasks(inputs.records.get(site.name))
+    tasks = tuple(made)
     copies, copy_problems = _copies(plan, bodies, inputs, photos.handled)
     copies.update(photos.files)
     problems.extend(copy_problems)
@@ -98,7 +104,7 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     ]
     claimed += [(path, label) for path, (_out, label) in copies.items()]
     problems.extend(find_collisions(site.name, claimed))
-    return PreparedSite(plan, pages, tasks, copies, tuple(problems))
+    return PreparedSite(plan, pages, tasks, copies, tuple(problems), record)
 
 
 def _bodies(plan: SitePlan, inputs: SiteInputs) -> tuple[dict[str, Body], list[Problem]]:
