@@ -342,7 +342,11 @@ class SitePages:
             plan.aliases,
         )
 
-    def tasks(self, record: PageRecord | None = None) -> tuple[list[PageTask], PageRecord]:
+    def tasks(self) -> list[PageTask]:
+        """Every page as a task, each key worked out."""
+        return self.tasks_since(None)[0]
+
+    def tasks_since(self, record: PageRecord | None) -> tuple[list[PageTask], PageRecord]:
         """Every page as a task, and the dependency record of this build's pages.
 
         Without a record, or when the site's shape changed since it was made, every

@@ -89,7 +89,7 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     pages = SitePages(config, plan, bodies, view, environment, site_key, photos.photos, related)
     # With the last build's record of what each page read, an edit of a post's text
     # works out again only the pages that show that post.
-    made, record = pages.tasks(inputs.records.get(site.name))
+    made, record = pages.tasks_since(inputs.records.get(site.name))
     tasks = tuple(made)
     copies, copy_problems = _copies(plan, bodies, inputs, photos.handled)
     copies.update(photos.files)
