@@ -317,6 +317,52 @@ def test_a_tag_renamed_by_another_post_renders_the_posts_that_show_it() -> None:
         assert keys(before)[path] != keys(after)[path], path
 
 
+# The edits the key tests make, each from the same site (the module's fixture).
+EDITS = {
+    "below the summary": {"p2": {"body": "Its summary.\n\n<!-- more -->\n\nRewritten.\n"}},
+    "the summary": {"p2": {"body": "A new summary.\n\n<!-- more -->\n\nThe rest.\n"}},
+    "a whole body": {"p3": {"body": "Nothing as it was.\n"}},
+    "a title": {"p2": {"title": "Post Two"}},
+    "a tag": {"p0": {"tags": ("odd",)}},
+    "a tag's spelling": {"p4": {"tags": ("even", "Odd")}},
+    "nothing": {},
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_the_record_gives_every_page_the_key_working_it_out_gives(
+    pages: SitePages, edit: str
+) -> None:
+    """The dependency record (PageRecord): after any edit, the pages read from the last
+    build's record have the keys of the pages worked out from nothing, page for page;
+    and the record it leaves is the record a build from nothing leaves."""
+    _tasks, record = pages.tasks_since(None)
+    edited = site_pages(corpus(**EDITS[edit]))
+    kept, left = edited.tasks_since(record)
+    fresh, from_nothing = site_pages(corpus(**EDITS[edit])).tasks_since(None)
+    assert [(t.path, t.key, t.indexed) for t in kept] == [(t.path, t.key, t.indexed) for t in fresh]
+    assert left == from_nothing
+
+
+def test_a_page_the_record_keeps_renders_as_when_worked_out(pages: SitePages) -> None:
+    """A page kept by its record is rendered after all when its file is missing from the
+    output: it renders the bytes the page worked out from nothing does."""
+    _tasks, record = pages.tasks_since(None)
+    edited = site_pages(corpus(**EDITS["below the summary"]))
+    kept, _record = edited.tasks_since(record)
+    fresh = {t.path: t for t in site_pages(corpus(**EDITS["below the summary"])).tasks()}
+    for path in ("index.html", "tags/odd/index.html", "archive/index.html", "posts/p1/index.html"):
+        [task] = [t for t in kept if t.path == path]
+        assert task.render() == fresh[path].render(), path
+
+
+def test_a_body_changed_in_part_is_the_same_body_but_that_part(pages: SitePages) -> None:
+    body = next(iter(pages.bodies.values()))
+    photos = object()
+    assert body.but(photos=photos) == replace(body, photos=photos)
+    assert body.but(photos=photos).photos is photos and body.photos is not photos
+
+
 # -- views -----------------------------------------------------------------------------------------
 def test_views_give_templates_root_relative_and_absolute_addresses(pages: SitePages) -> None:
     entry = next(e for e in pages.plan.posts if e.slug == "p2")

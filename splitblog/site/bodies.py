@@ -35,6 +35,14 @@ class Body:
     def html(self) -> str:
         return finalize(self.load_html(), self.rendered, self.resolutions, self.photos)
 
+    def but(self, **changes: Any) -> Body:
+        """The body with some of its parts changed: dataclasses.replace without running
+        __init__ again. Every rebuild rebinds each kept body (its HTML loader, its
+        photos), and replace() was a tenth of a preview's rebuild at 4,000 posts."""
+        changed = object.__new__(Body)
+        changed.__dict__.update(self.__dict__, **changes)
+        return changed
+
     @property
     def summary(self) -> str:
         return finalize(self.rendered.summary, self.rendered, self.resolutions, self.photos)

@@ -127,7 +127,7 @@ def _bodies(plan: SitePlan, inputs: SiteInputs) -> tuple[dict[str, Body], list[P
         load_html = functools.partial(inputs.store.html, entry)
         last = before.get(entry.url)
         if last and last[1] == markdown and (last[0] is entry or last[0] == entry):
-            body, found = replace(last[2], load_html=load_html), last[3]
+            body, found = last[2].but(load_html=load_html), last[3]
         else:
             body, found = finish(
                 entry,
@@ -187,7 +187,7 @@ def _with_photos(site: SiteConfig, body: Body, photos: SitePhotos) -> Body:
     """The body showing the site's photos; its fingerprints change with its photos'."""
     hrefs = [site.href(body.entry.folder + name) for name in body.files]
     if not photos.by_href or not any(h in photos.by_href for h in hrefs):
-        return replace(body, photos=photos)
+        return body.but(photos=photos)
     mark = photos.fingerprint(hrefs)
     return replace(
         body,
