@@ -41,6 +41,7 @@ from splitblog.audit.tokens import (
     own_pieces,
     published_on,
     shown,
+    tokens_digest,
 )
 from splitblog.config import Config, SiteConfig
 from splitblog.errors import Problem
@@ -103,11 +104,10 @@ class SiteAudit:
             if site.keep_image_metadata
             else f"photo metadata ({site.name} does not set keep_image_metadata)"
         )
-        self.tokens += [Token(k, k, STRICT, frozenset(), what) for k in KINDS]
-        self.digest = hashlib.blake2b(
-            repr([(t.text, t.mode, sorted(t.scopes), t.what) for t in self.tokens]).encode(),
-            digest_size=16,
-        ).hexdigest()
+        metadata = [Token(k, k, STRICT, frozenset(), what) for k in KINDS]
+        self.tokens += metadata
+        digests = [*maker.digests, tokens_digest(metadata)]
+        self.digest = hashlib.blake2b("|".join(digests).encode(), digest_size=16).hexdigest()
         # One automaton finds every text token in every part of a reading.
         self._patterns: dict[str, list[int]] = {}
         self._addresses: dict[str, list[int]] = {}  # site-relative path or base → tokens

@@ -28,6 +28,7 @@ points at, resolved against the page: matched by where it leads, not by its spel
 from __future__ import annotations
 
 import calendar
+import hashlib
 import html
 import posixpath
 import re
@@ -133,6 +134,14 @@ class Token:
     scopes: frozenset[str]  # the parts of a reading it is matched in
     what: str  # "the title of content/posts/x.md, which professional does not publish"
     origin: str | None = None  # "file:line" of the input it comes from, when known
+
+
+def tokens_digest(tokens: Sequence[Token]) -> str:
+    """What a run of tokens searches for, as a digest. The digest of a site's tokens is
+    that of its runs' digests: a rebuild hashes again only the runs of the sources that
+    changed, not every token of the site."""
+    searched = repr([(t.text, t.mode, sorted(t.scopes), t.what) for t in tokens])
+    return hashlib.blake2b(searched.encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -247,6 +256,8 @@ class TokenMaker:
         # (serve) keeps it, and makes tokens only for the sources that changed.
         self.memo = memo if memo is not None else {}
         self.used: set[tuple[str, ...]] = set()
+        # The digest of each run of tokens `make` adds, in order (see tokens_digest).
+        self.digests: list[str] = []
 
     def make(self, sources: Sequence[Source]) -> list[Token]:
         for source in sources:
@@ -260,17 +271,21 @@ class TokenMaker:
                     self._own(source, self.own[source.key])
                 else:
                     self._foreign(source)
-                self.memo[key] = (self.tokens, self.tags)  # type: ignore[assignment]
+                made = (self.tokens, self.tags, tokens_digest(self.tokens))
+                self.memo[key] = made  # type: ignore[assignment]
                 self.tokens, self.tags = tokens, tags
-            added, tags = self.memo[key]
+            added, tags, digest = self.memo[key]  # type: ignore[misc]
             self.tokens.extend(added)
+            self.digests.append(digest)
             for slug, tag in tags.items():
                 self.tags.setdefault(slug, tag)  # type: ignore[arg-type]
+        rest = len(self.tokens)
         self._tags()
         self._others()
         for word in self.site.forbid:
             if normalize(word):
                 self.tokens.append(Token(normalize(word), word, STRICT, EVERYWHERE, "forbidden"))
+        self.digests.append(tokens_digest(self.tokens[rest:]))
         return self.tokens
 
     def _add(self, text: str, what: str, scopes: frozenset[str], original: str = "",
