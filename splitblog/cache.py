@@ -48,7 +48,9 @@ MARKDOWN_HTML = Namespace("mdhtml")  # their HTML, read only for the pages rende
 FILES = Namespace("files")  # digests of source files, by size and mtime
 PAGES = Namespace("pages")  # each site's page keys and digests: unchanged pages are kept
 RECORDS = Namespace("records")  # each site's pages' dependency record (site/pages.py)
+RESOLVED = Namespace("resolved")  # each site's bodies as resolved, one row per entry
 AUDIT = Namespace("audit")  # each site's audit hits by file digest, with the tokens' digest
+EXPLAINED = Namespace("explained")  # each site's hits explained by an own post, by which
 SEARCH = Namespace("search")  # each site's search index (its files), by the pages indexed
 
 # Every memo (values a long-lived process keeps in memory between builds, never written).
@@ -56,7 +58,6 @@ ENTRIES_MEMO = "entries"  # routing's entries by source digest
 MARKDOWN_KEYS = "markdown keys"  # markdown keys by (file, site, digest, bundle files)
 TREES_MEMO = "trees"  # the writer's manifests, per site
 AUDIT_MEMO = "audit"  # the audit's per-source tokens and its automaton, per site
-BODIES_MEMO = "bodies"  # each site's bodies with their links resolved, by entry
 RELATED_MEMO = "related"  # each site's related posts, while no post's tags or title change
 
 Key = tuple[Namespace, str]

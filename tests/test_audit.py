@@ -386,6 +386,58 @@ def test_a_preview_asks_again_once_the_own_post_that_explained_a_hit_changes(
     ), problem.message
 
 
+def test_a_build_asks_again_once_the_own_post_that_explained_a_hit_changes(
+    project: Project,
+) -> None:
+    """The same across `build`s, each its own cache: the answer is kept in the project's
+    cache, and falls once the post that gave it changes."""
+    project.post("2026-01-01-a", PRO, title="Pricing", body="We talk about Team Offsite Plans.\n")
+    project.post("2026-01-02-b", HOME, title="Team Offsite Plans")
+    project.write("static/professional/notes.txt", "Agenda: Team Offsite Plans\n")
+    project.build()  # explained by the pricing post
+    project.post("2026-01-01-a", PRO, title="Pricing", body="We talk about budgets.\n")
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert 'professional/notes.txt contains "Team Offsite Plans"' in result.output
+
+
+def test_an_explanation_kept_in_the_cache_spares_reading_the_own_text(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second build, in a new process's cache, judges the kept file's hit by the answer
+    the first build kept: no piece of the own text is read (at 4,000 posts, reading it
+    was 0.8 s of a build after one edit)."""
+    from splitblog.audit.tokens import OwnText
+    from splitblog.build import build, open_cache
+    from splitblog.config import load_config
+
+    project.post("2026-01-01-a", PRO, title="Pricing", body="We talk about Team Offsite Plans.\n")
+    project.post("2026-01-02-b", HOME, title="Team Offsite Plans")
+    project.write("static/professional/notes.txt", "Agenda: Team Offsite Plans\n")
+    project.build()
+    read: list[tuple[str, bool]] = []  # the questions that read a piece of own text
+    real_answer, real_all = OwnText._answer, OwnText._all
+
+    def answer(self, question):  # type: ignore[no-untyped-def]
+        self.asking = question
+        return real_answer(self, question)
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        for piece in real_all(self):
+            read.append(self.asking)
+            yield piece
+
+    monkeypatch.setattr(OwnText, "_answer", answer)
+    monkeypatch.setattr(OwnText, "_all", counted)
+    config = load_config(project.root / "splitblog.toml")
+    cache = open_cache(config)  # what a new `build` opens
+    try:
+        build(config, cache=cache, fresh=True)
+    finally:
+        cache.close()
+    assert ("team offsite plans", False) not in read
+
+
 # -- photos: metadata left in a published photo ----------------------------------------------
 def test_photo_metadata_the_stripping_let_through_is_stopped(
     project: Project, monkeypatch: pytest.MonkeyPatch

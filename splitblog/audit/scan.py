@@ -66,11 +66,14 @@ class SiteAudit:
         theme_files: Sequence[Path],
         shipped_theme: Sequence[Path],
         memo: dict | None = None,
+        explained: dict | None = None,
     ):
         """`theme_files`: the project's own theme files (searched for where a hit comes
         from, never an excuse); `shipped_theme`: the templates shipped with splitblog,
         whose words are the site's own. `memo`: a dict a long-lived process passes to
-        every audit it makes, so that what depends on one source is worked out once."""
+        every audit it makes, so that what depends on one source is worked out once.
+        `explained`: which own post explained each hit in the builds before (OwnText),
+        as the cache keeps it between processes; filled in as hits are explained."""
         memo = memo if memo is not None else {}
         used: set[tuple[str, ...]] = set()
         self.config = config
@@ -86,12 +89,13 @@ class SiteAudit:
                     memo[key] = shown(source, site.name)
                 self.own[source.key] = memo[key]
         pieces_memo = memo.setdefault(("own text memo", site.name), {})
-        explained = memo.setdefault(("own text explained", site.name), {})
-        used |= {("own text memo", site.name), ("own text explained", site.name)}
+        used.add(("own text memo", site.name))
+        self.explained = explained if explained is not None else {}
+        self._current = frozenset(own_piece_key(site, s) for s in sources if s.key in self.own)
         self.own_text = OwnText(
             own_pieces(site, sources, self.own, shipped_theme, pieces_memo),
-            explained,
-            frozenset(own_piece_key(site, s) for s in sources if s.key in self.own),
+            self.explained,
+            self._current,
         )
         maker = TokenMaker(config, site, self.own, self.own_text, memo)
         self.tokens = maker.make(sources)
@@ -126,6 +130,11 @@ class SiteAudit:
         self._own_files: set[str] | None = None
         self._own_names: set[str] | None = None
         self._judged: dict[object, tuple[int, ...]] = {}  # address → its hits (see scan)
+
+    def explanations(self) -> dict:
+        """Which own post explains each hit, for the next build: only the answers that
+        still stand (a post edited or gone since explains nothing now)."""
+        return {q: key for q, key in self.explained.items() if key in self._current}
 
     # -- searching ----------------------------------------------------------------------
     def scan(self, path: str, data: bytes) -> Hits:

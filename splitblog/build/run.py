@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from splitblog.build.output import build_lock, cache_dir, refuse_foreign, spare_root
 from splitblog.build.uptodate import input_fingerprint, next_change, still_current, tree_digests
-from splitblog.cache import ENTRIES_MEMO, RECORDS, SOURCES, STATE, Cache, Namespace
+from splitblog.cache import ENTRIES_MEMO, RECORDS, RESOLVED, SOURCES, STATE, Cache, Namespace
 from splitblog.config import Config
 from splitblog.content.walk import discover
 from splitblog.errors import AuditError, ContentError, Problem, SplitblogError
@@ -32,6 +32,7 @@ from splitblog.model import BuildOptions, Source
 if TYPE_CHECKING:
     from splitblog.build.sites import SiteReport
     from splitblog.routing.plan import Routing
+    from splitblog.site.prepare import ResolvedRows
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Result = TypeVar("Result")
@@ -270,6 +271,7 @@ def _pipeline(
     digests = FileDigests(cache)
     record_keys = {name: sites.site_cache_key(config, name) for name in selected}
     records = cache.get_many(RECORDS, record_keys.values())
+    resolved = {name: _resolved_rows(cache, key) for name, key in record_keys.items()}
     inputs = SiteInputs(
         config,
         routing.links,
@@ -280,12 +282,14 @@ def _pipeline(
         cache_dir(config) / "photos",
         cache.memo,
         {name: records[key] for name, key in record_keys.items() if key in records},
+        resolved,
     )
     with stages.lap("prepare"):
         prepared = [prepare(routing.plans[name], inputs) for name in selected]
     for site in prepared:
         if site.record is not None:
             cache.put(RECORDS, record_keys[site.name], site.record)
+        _keep_resolved(cache, record_keys[site.name], resolved[site.name], site.resolved)
     for site in prepared:
         of_site(site.name, site.problems)
     _raise(problems, concerns=concerns)
@@ -328,6 +332,32 @@ def _pipeline(
             reports = [sites.publish(site) for site in audited]
             digests.save()
     return tuple(reports), routing, outputs
+
+
+# The row of a site's resolved bodies that holds what they all depend on (no entry's URL
+# holds a NUL).
+SHARED = "\x00shared"
+
+
+def _resolved_rows(cache: Cache, site_key: str) -> ResolvedRows:
+    """A site's bodies as the last build resolved them: one row per entry, so that an
+    edit rewrites one row (site/prepare._bodies)."""
+    from splitblog.site.prepare import ResolvedRows
+
+    rows = cache.get_all(RESOLVED.within(site_key))
+    return ResolvedRows(rows.pop(SHARED, None), rows)
+
+
+def _keep_resolved(cache: Cache, site_key: str, before: ResolvedRows, now: ResolvedRows) -> None:
+    """Write the rows that changed since the last build, delete those of entries gone."""
+    space = RESOLVED.within(site_key)
+    if now.shared is not before.shared:
+        cache.put(space, SHARED, now.shared)
+    for url, row in now.rows.items():
+        if before.rows.get(url) is not row:
+            cache.put(space, url, row)
+    for gone in before.rows.keys() - now.rows.keys():
+        cache.delete(space, gone)
 
 
 def sources_space(config: Config) -> Namespace:

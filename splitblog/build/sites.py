@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from splitblog.audit.scan import SiteAudit
-from splitblog.cache import AUDIT, AUDIT_MEMO, PAGES, SEARCH, TREES_MEMO, Cache
+from splitblog.cache import AUDIT, AUDIT_MEMO, EXPLAINED, PAGES, SEARCH, TREES_MEMO, Cache
 from splitblog.config import Config
 from splitblog.errors import Problem
 from splitblog.model import BuildOptions, Source
@@ -138,7 +138,14 @@ def plan(
 
         shipped = [*shipped, *ui_files()]
     auditor = SiteAudit(
-        config, site, sources, options, own_theme, shipped, cache.memo(AUDIT_MEMO, key)
+        config,
+        site,
+        sources,
+        options,
+        own_theme,
+        shipped,
+        cache.memo(AUDIT_MEMO, key),
+        dict(cache.get(EXPLAINED, key) or {}),
     )
     trees = (
         SiteTrees(
@@ -320,6 +327,7 @@ def conclude(
             source = data if data is not None else functools.partial(_read, planned, path, out)
             problems.extend(auditor.findings(path, hits, source))
     cache.put(AUDIT, planned.cache_key, {"tokens": auditor.digest, "hits": hits_now})
+    cache.put(EXPLAINED, planned.cache_key, auditor.explanations())
     cache.put(PAGES, planned.cache_key, keys)
     return AuditedSite(planned, files, by_path, tuple(problems))
 

@@ -24,6 +24,7 @@ from splitblog.site.aliases import MOVED, alias_key, redirect_page
 from splitblog.site.bodies import Body
 from splitblog.site.comforts import (
     Related,
+    SeriesView,
     reading_minutes,
     series_of,
     table_of_contents,
@@ -146,8 +147,13 @@ class SitePages:
         self.related = Related(plan.posts, self.site.href, related_memo)
 
     @functools.cached_property
-    def series(self) -> dict:
+    def series(self) -> dict[str, SeriesView]:
         return series_of(self.plan.posts, self.site.href)
+
+    @functools.cached_property
+    def hosts(self) -> dict[str, bytes]:
+        """The static hosts' own files (redirects, headers): path → bytes."""
+        return host_files(self.site, self.plan.aliases)
 
     # -- views ---------------------------------------------------------------------------
     def view(self, entry: Entry, full: bool) -> PostView:
@@ -254,7 +260,7 @@ class SitePages:
         recipes += [("feed", kind) for kind in self.site.feeds]
         recipes += [("tag feed", t) for t, tag in enumerate(plan.tags) if self._tag_feed(tag)]
         recipes += [("sitemap",), ("robots",)]
-        recipes += [("host", path) for path in host_files(self.site, plan.aliases)]
+        recipes += [("host", path) for path in self.hosts]
         recipes += [("alias", i) for i, alias in enumerate(plan.aliases) if alias.path]
         return recipes
 
@@ -299,7 +305,7 @@ class SitePages:
             )
         if what == "host":
             path = recipe[1]
-            data = host_files(self.site, plan.aliases)[path]
+            data = self.hosts[path]
             return PageTask(path, _key(self.site_key, path, data), lambda: data)
         alias = plan.aliases[recipe[1]]
         return PageTask(

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from splitblog import __version__
-from splitblog.cache import BODIES_MEMO, RELATED_MEMO
+from splitblog.cache import RELATED_MEMO
 from splitblog.config import FEED_FILES, Config, SiteConfig
 from splitblog.errors import Problem
 from splitblog.model import Entry, SitePlan
@@ -53,6 +53,8 @@ class SiteInputs:
     memo: Callable[[str, str], dict] = lambda _name, _variant: {}
     # Each site's pages' dependency record, as the last build left it (site/pages.py).
     records: Mapping[str, PageRecord] = field(default_factory=dict)
+    # Each site's bodies as the last build resolved them (see _bodies).
+    resolved: Mapping[str, ResolvedRows] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class PreparedSite:
     copies: Mapping[str, tuple[OutputFile, str]]  # output path → (file, what it is)
     problems: tuple[Problem, ...]
     record: PageRecord | None  # what each page read, for the next build (site/pages.py)
+    resolved: ResolvedRows  # the bodies as resolved, for the next build
 
     @property
     def name(self) -> str:
@@ -71,9 +74,9 @@ class PreparedSite:
 
 def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     site, config = plan.site, inputs.config
-    bodies, problems = _bodies(plan, inputs)
+    bodies, problems, resolved = _bodies(plan, inputs)
     if problems:  # pages would show stripped links: stop before anything else
-        return PreparedSite(plan, None, (), {}, tuple(problems), None)
+        return PreparedSite(plan, None, (), {}, tuple(problems), None, resolved)
     photos = _photos(plan, bodies, inputs)
     problems.extend(photos.problems)
     bodies = {url: _with_photos(site, body, photos.photos) for url, body in bodies.items()}
@@ -104,30 +107,53 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     ]
     claimed += [(path, label) for path, (_out, label) in copies.items()]
     problems.extend(find_collisions(site.name, claimed))
-    return PreparedSite(plan, pages, tasks, copies, tuple(problems), record)
+    return PreparedSite(plan, pages, tasks, copies, tuple(problems), record, resolved)
 
 
-def _bodies(plan: SitePlan, inputs: SiteInputs) -> tuple[dict[str, Body], list[Problem]]:
+# What resolving one entry's references for a site gave (site/bodies.finish), as the
+# cache keeps it: (what it was resolved from, its markdown key, the body's resolutions,
+# files, canonical address and fingerprints, and the problems found).
+Resolved = tuple
+
+
+def _bodies(
+    plan: SitePlan, inputs: SiteInputs
+) -> tuple[dict[str, Body], list[Problem], ResolvedRows]:
     """Each entry's body with its references resolved for the site, and what its links
     and front matter get wrong. A body depends on its entry, its rendered Markdown and
     what the whole build shares (the site, the configuration, the link index, the files
-    the site serves): while those are the same, a long-lived process keeps the body it
-    resolved last time (BODIES_MEMO), and an edit resolves the edited post's links alone."""
+    the site serves): while those are the same, the body resolved by the last build is
+    kept (inputs.resolved, from the cache), and an edit resolves the edited post's links
+    alone. Returns the rows the cache is to keep for the next build as well."""
     site, config = plan.site, inputs.config
     paths = frozenset(site_paths(plan, config))
     served = functools.partial(is_served, site, paths)
-    memo = inputs.memo(BODIES_MEMO, site.name)
     shared = (site, config, inputs.links, inputs.broken, paths)
-    before = memo.get("bodies", {}) if memo.get("shared") == shared else {}
-    kept: dict[str, tuple] = {}  # entry URL → (entry, its Markdown key, body, problems)
+    last_build = inputs.resolved.get(site.name) or ResolvedRows(None, {})
+    before: Mapping[str, Resolved] = {}
+    if last_build.shared == shared:
+        shared, before = last_build.shared, last_build.rows  # the same: not written again
+    rows: dict[str, Resolved] = {}
     problems: list[Problem] = []
     bodies: dict[str, Body] = {}
     for entry in plan.entries:
         markdown = inputs.store.key(entry)
         load_html = functools.partial(inputs.store.html, entry)
+        ident = _resolved_from(entry)
         last = before.get(entry.url)
-        if last and last[1] == markdown and (last[0] is entry or last[0] == entry):
-            body, found = last[2].but(load_html=load_html), last[3]
+        if last and last[0] == ident and last[1] == markdown:
+            _ident, _key, resolutions, files, canonical, fingerprint, card, found = last
+            body = Body(
+                entry,
+                inputs.store.get(entry),
+                resolutions,
+                files,
+                canonical,
+                fingerprint,
+                card,
+                load_html,
+            )
+            row = last
         else:
             body, found = finish(
                 entry,
@@ -140,12 +166,37 @@ def _bodies(plan: SitePlan, inputs: SiteInputs) -> tuple[dict[str, Body], list[P
                 load_html,
                 served,
             )
-            found = [*found, *front_matter_problems(entry)]  # toc, comments, series
-        kept[entry.url] = (entry, markdown, body, found)
+            found = (*found, *front_matter_problems(entry))  # toc, comments, series
+            row = (ident, markdown, body.resolutions, body.files, body.canonical)
+            row += (body.fingerprint, body.card_fingerprint, found)
+        rows[entry.url] = row
         bodies[entry.url] = body
         problems.extend(found)
-    memo.update(shared=shared, bodies=kept)  # what is gone or changed is not kept
-    return bodies, problems
+    return bodies, problems, ResolvedRows(shared, rows)
+
+
+def _resolved_from(entry: Entry) -> tuple:
+    """What of an entry its resolution reads besides its Markdown and the build's shared
+    inputs: its file (by digest) and what this site makes of it."""
+    source = entry.source
+    return (
+        source.key,
+        source.digest,
+        source.assets,
+        entry.url,
+        entry.title,
+        entry.tags,
+        entry.extra,
+    )
+
+
+@dataclass(frozen=True)
+class ResolvedRows:
+    """A site's resolved bodies, as one build leaves them for the next: valid while what
+    the whole build shares (`shared`) is the same."""
+
+    shared: tuple | None
+    rows: Mapping[str, Resolved]  # entry URL → what resolving it gave
 
 
 def _environment(inputs: SiteInputs, plan: SitePlan):  # type: ignore[no-untyped-def]
