@@ -23,7 +23,8 @@ from typing import Any
 
 from splitblog import __version__
 
-SCHEMA = "4"  # 3: Sources carry their `::: only` parse; 4: aliases, expiry, warnings
+SCHEMA = "5"  # 3: Sources carry their `::: only` parse; 4: aliases, expiry, warnings;
+# 5: resolved bodies as rows of named fields
 
 
 @dataclass(frozen=True)

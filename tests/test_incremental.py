@@ -398,7 +398,9 @@ def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return found
 
 
-def check_the_record_at_work(corpus: Project, made: list[str], rebuild: Callable[[], None]) -> None:
+def check_the_record_at_work(
+    corpus: Project, made: list[str], rebuild: Callable[[], object]
+) -> None:
     """After an edit of one post's closing lines, the pages worked out again are those
     that read the post in full (its page, the feeds that hold it) — not its lists, whose
     cards do not change, nor any other page. After an edit of its title, every page of
@@ -446,7 +448,40 @@ def test_a_text_edit_works_out_only_the_pages_that_show_the_post_in_a_build(
 ) -> None:
     """The same across processes: the record is kept in the project's cache."""
 
-    check_the_record_at_work(corpus, made, lambda: corpus.build() and None)
+    check_the_record_at_work(corpus, made, corpus.build)
     assert_the_kept_records_are_fresh(corpus, "a title edit")
     expected = cold_build(corpus, tmp_path / "cold")
     assert tree(corpus.out("professional")) == expected["professional"]
+
+
+def test_a_build_after_a_text_edit_resolves_the_edited_posts_links_alone(
+    corpus: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bodies the last build resolved are kept in the project's cache, one row per
+    entry: a new `build` (its own cache, as a new process opens it) resolves the links of
+    the edited post alone, on the one site that shows it — and after a change every body
+    depends on (a post's new address in the link index), every post's again."""
+    from splitblog.site import prepare
+
+    resolved: list[str] = []
+    real_finish = prepare.finish
+
+    def counted(entry, *args, **kwargs):  # type: ignore[no-untyped-def]
+        resolved.append(f"{entry.site}:{entry.source.key}")
+        return real_finish(entry, *args, **kwargs)
+
+    monkeypatch.setattr(prepare, "finish", counted)
+    post = corpus.post("2025-01-01-edited", "professional", title="Edited Post")
+    corpus.build()
+    every = len(resolved)
+    resolved.clear()
+    post.write_text(post.read_text() + "\nA closing line.\n")
+    corpus.build()
+    assert resolved == ["professional:posts/2025-01-01-edited.md"]
+    resolved.clear()
+    corpus.post("2025-01-01-edited", "professional", title="Edited Post", slug="moved")
+    corpus.build()
+    assert len(resolved) == every
+    expected = cold_build(corpus, tmp_path / "cold")
+    for site in SITES:
+        assert tree(corpus.out(site)) == expected[site]

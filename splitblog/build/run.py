@@ -269,9 +269,9 @@ def _pipeline(
         entries = [e for name in selected for e in routing.plans[name].entries]
         store.render_missing(entries, stages.fan_out("markdown"))
     digests = FileDigests(cache)
-    record_keys = {name: sites.site_cache_key(config, name) for name in selected}
-    records = cache.get_many(RECORDS, record_keys.values())
-    resolved = {name: _resolved_rows(cache, key) for name, key in record_keys.items()}
+    site_keys = {name: sites.site_cache_key(config, name) for name in selected}
+    records = cache.get_many(RECORDS, site_keys.values())
+    resolved = {name: _resolved_rows(cache, key) for name, key in site_keys.items()}
     inputs = SiteInputs(
         config,
         routing.links,
@@ -281,15 +281,15 @@ def _pipeline(
         cache_dir(config) if spares is not None else None,
         cache_dir(config) / "photos",
         cache.memo,
-        {name: records[key] for name, key in record_keys.items() if key in records},
+        {name: records[key] for name, key in site_keys.items() if key in records},
         resolved,
     )
     with stages.lap("prepare"):
         prepared = [prepare(routing.plans[name], inputs) for name in selected]
     for site in prepared:
         if site.record is not None:
-            cache.put(RECORDS, record_keys[site.name], site.record)
-        _keep_resolved(cache, record_keys[site.name], resolved[site.name], site.resolved)
+            cache.put(RECORDS, site_keys[site.name], site.record)
+        _keep_resolved(cache, site_keys[site.name], resolved[site.name], site.resolved)
     for site in prepared:
         of_site(site.name, site.problems)
     _raise(problems, concerns=concerns)

@@ -37,8 +37,8 @@ class Body:
 
     def but(self, **changes: Any) -> Body:
         """The body with some of its parts changed: dataclasses.replace without running
-        __init__ again. Every rebuild rebinds each kept body (its HTML loader, its
-        photos), and replace() was a tenth of a preview's rebuild at 4,000 posts."""
+        __init__ again. Every build gives each body the site's photos, and replace()
+        there and for the bodies kept was a tenth of a preview's rebuild at 4,000 posts."""
         changed = object.__new__(Body)
         changed.__dict__.update(self.__dict__, **changes)
         return changed

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache as memoize
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from splitblog import __version__
@@ -110,10 +111,18 @@ def prepare(plan: SitePlan, inputs: SiteInputs) -> PreparedSite:
     return PreparedSite(plan, pages, tasks, copies, tuple(problems), record, resolved)
 
 
-# What resolving one entry's references for a site gave (site/bodies.finish), as the
-# cache keeps it: (what it was resolved from, its markdown key, the body's resolutions,
-# files, canonical address and fingerprints, and the problems found).
-Resolved = tuple
+class Resolved(NamedTuple):
+    """What resolving one entry's references for a site gave (site/bodies.finish), as
+    the cache keeps it for the next build."""
+
+    ident: tuple  # what of the entry it was resolved from (_resolved_from)
+    markdown: str  # the markdown key of the text resolved
+    resolutions: tuple
+    files: tuple[str, ...]
+    canonical: str
+    fingerprint: str
+    card_fingerprint: str
+    problems: tuple[Problem, ...]
 
 
 def _bodies(
@@ -141,19 +150,18 @@ def _bodies(
         load_html = functools.partial(inputs.store.html, entry)
         ident = _resolved_from(entry)
         last = before.get(entry.url)
-        if last and last[0] == ident and last[1] == markdown:
-            _ident, _key, resolutions, files, canonical, fingerprint, card, found = last
+        if last and last.ident == ident and last.markdown == markdown:
+            row = last
             body = Body(
                 entry,
                 inputs.store.get(entry),
-                resolutions,
-                files,
-                canonical,
-                fingerprint,
-                card,
+                row.resolutions,
+                row.files,
+                row.canonical,
+                row.fingerprint,
+                row.card_fingerprint,
                 load_html,
             )
-            row = last
         else:
             body, found = finish(
                 entry,
@@ -167,11 +175,19 @@ def _bodies(
                 served,
             )
             found = (*found, *front_matter_problems(entry))  # toc, comments, series
-            row = (ident, markdown, body.resolutions, body.files, body.canonical)
-            row += (body.fingerprint, body.card_fingerprint, found)
+            row = Resolved(
+                ident,
+                markdown,
+                body.resolutions,
+                body.files,
+                body.canonical,
+                body.fingerprint,
+                body.card_fingerprint,
+                found,
+            )
         rows[entry.url] = row
         bodies[entry.url] = body
-        problems.extend(found)
+        problems.extend(row.problems)
     return bodies, problems, ResolvedRows(shared, rows)
 
 
